@@ -1,0 +1,174 @@
+"""Atomic file writes and content hashing.
+
+Every file the toolkit writes goes through this module: a file is written to a temporary
+name beside its destination and renamed into place, so an interrupted run never leaves a
+half-written artifact behind.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> write_json(folder / "metrics.json", {"b": 1, "a": 2.5})
+>>> read_json(folder / "metrics.json")
+{'a': 2.5, 'b': 1}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it onto ``path`` when the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        os.replace(tmp_path, path)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def write_bytes(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write UTF-8 ``text`` to ``path`` atomically (``\\n`` line ends on every platform)."""
+    write_bytes(path, text.encode("utf-8"))
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps_json(obj: Any) -> str:
+    """Canonical JSON: sorted keys, two-space indent, UTF-8 text, trailing newline."""
+    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+
+
+def write_json(path: str | Path, obj: Any) -> None:
+    """Write ``obj`` as canonical JSON (sorted keys) atomically."""
+    write_text(path, dumps_json(obj))
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON file."""
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def write_jsonl(path: str | Path, rows: Iterable[dict[str, Any]]) -> None:
+    """Write one JSON object per line, atomically, streaming the rows."""
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False, sort_keys=True, default=_json_default))
+            handle.write("\n")
+
+
+def read_jsonl(path: str | Path) -> Iterator[dict[str, Any]]:
+    """Stream the objects of a JSON-lines file."""
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def write_npy(path: str | Path, array: np.ndarray) -> None:
+    """Write a NumPy array in ``.npy`` format atomically (never pickled objects)."""
+    array = np.asarray(array)
+    if array.dtype == object:
+        raise TypeError(f"refusing to write an object array to {path}: npy files must not pickle")
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    write_bytes(path, buffer.getvalue())
+
+
+def read_npy(path: str | Path, mmap: bool = False) -> np.ndarray:
+    """Read a ``.npy`` file without ever unpickling; ``mmap=True`` maps it read-only."""
+    return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)
+
+
+def write_csv(path: str | Path, frame: pd.DataFrame, float_format: str = "%.6g") -> None:
+    """Write a DataFrame as CSV (no index, ``\\n`` line ends, fixed float format) atomically."""
+    text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
+    write_text(path, text)
+
+
+def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
+    """Read a CSV written by :func:`write_csv`; id-like columns stay strings."""
+    dtype = {"id": str, "doc_id": str}
+    dtype.update(kwargs.pop("dtype", {}))
+    return pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
+
+
+def copy_tree_atomic(source: str | Path, destination: str | Path) -> None:
+    """Copy folder ``source`` to ``destination`` via a temporary sibling and a rename."""
+    source, destination = Path(source), Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    try:
+        shutil.copytree(source, tmp, dirs_exist_ok=True)
+        if destination.exists():
+            shutil.rmtree(destination)
+        os.replace(tmp, destination)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
+    """Hex SHA-256 of a file's content, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(chunk_size), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def hash_obj(obj: Any) -> str:
+    """Stable SHA-256 of a JSON-serialisable object (sorted keys), for cache keys."""
+    payload = json.dumps(obj, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return sha256_bytes(payload.encode("utf-8"))
+
+
+def hash_texts(texts: Iterable[str]) -> str:
+    """Stable SHA-256 over a sequence of texts (order matters, boundaries are unambiguous)."""
+    digest = hashlib.sha256()
+    for text in texts:
+        data = text.encode("utf-8")
+        digest.update(len(data).to_bytes(8, "little"))
+        digest.update(data)
+    return digest.hexdigest()

@@ -1,0 +1,41 @@
+"""Progress bars that one switch silences (``toolkit --quiet``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm.auto import tqdm
+
+T = TypeVar("T")
+
+_QUIET = os.environ.get("TOOLKIT_QUIET", "") not in ("", "0")
+
+
+def set_quiet(quiet: bool) -> None:
+    """Silence (or restore) every progress bar and status line of the toolkit."""
+    global _QUIET
+    _QUIET = quiet
+
+
+def is_quiet() -> bool:
+    """Whether progress output is switched off."""
+    return _QUIET
+
+
+def progress(iterable: Iterable[T], desc: str, total: int | None = None, unit: str = "it") -> Iterator[T]:
+    """Wrap ``iterable`` in a progress bar on stderr unless quiet."""
+    yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=_QUIET, leave=False, file=sys.stderr)
+
+
+def bar(total: int, desc: str, unit: str = "it") -> tqdm:
+    """A manual progress bar (``with bar(n, "encoding") as b: b.update(k)``)."""
+    return tqdm(total=total, desc=desc, unit=unit, disable=_QUIET, leave=False, file=sys.stderr)
+
+
+def status(message: str) -> None:
+    """Print a one-line status message on stderr unless quiet."""
+    if not _QUIET:
+        print(message, file=sys.stderr, flush=True)
