@@ -46,14 +46,16 @@ class CorpusConfig(Section):
     delimiter: str | None = Field(None, description="CSV delimiter; None sniffs (`,` `;` tab `|`)")
     quotechar: str = '"'
     header: bool = True
-    columns: dict[Literal["id", "text", "title", "date", "label", "source"], str | int] | None = Field(
-        None, description="CSV field -> column name (with header) or 0-based index (without)"
+    columns: dict[Literal["id", "text", "title", "date", "label", "source"], str | int] | None = (
+        Field(None, description="CSV field -> column name (with header) or 0-based index (without)")
     )
     on_error: Literal["raise", "skip"] = Field(
         "raise", description="raise on the first bad row/file, or skip it and report the count"
     )
     split_long_paragraphs: int = Field(
-        150, ge=0, description="cut paragraphs longer than this many words at sentence ends (0: off)"
+        150,
+        ge=0,
+        description="cut paragraphs longer than this many words at sentence ends (0: off)",
     )
     limit: int | None = Field(None, ge=1, description="read only the first N documents")
 
@@ -165,13 +167,18 @@ class ReduceConfig(Section):
 class ClustersConfig(Section):
     """Reduce, cluster and label documents."""
 
+    unit: Literal["article", "paragraph"] = Field(
+        "article", description="cluster articles, or paragraphs (small corpora such as the seed)"
+    )
     vectors: Literal["embeddings", "lsa", "combined"] = Field(
         "combined", description="what to cluster: model embeddings, LSA, or both concatenated"
     )
     reduce: ReduceConfig = Field(default_factory=ReduceConfig)
     method: Literal["hdbscan", "kmeans"] = "kmeans"
     num_clusters: int | Literal["auto"] = "auto"
-    min_cluster_size: int | None = Field(None, ge=2, description="hdbscan (default: from corpus size)")
+    min_cluster_size: int | None = Field(
+        None, ge=2, description="hdbscan (default: from corpus size)"
+    )
     min_samples: int | None = Field(None, ge=1)
     assign_outliers: bool = False
     layout: bool = Field(True, description="also compute a 2-D UMAP layout for plots")
@@ -190,7 +197,9 @@ class ThemeDefinition(Section):
 class ThemeSettings(Section):
     """How themes are scored; lives under ``themes.settings``."""
 
-    threshold: float | None = Field(None, ge=0, le=1, description="below: theme `none` (default: calibrated)")
+    threshold: float | None = Field(
+        None, ge=0, le=1, description="below: theme `none` (default: calibrated)"
+    )
     lexical_weight: float | None = Field(None, ge=0)
     embedding_weight: float | None = Field(None, ge=0)
     topic_weight: float = Field(0.0, ge=0)
@@ -252,10 +261,14 @@ class SearchConfig(Section):
 
 class OutputConfig(Section):
     dir: Path = Field(Path("runs"), description="parent of run folders (relative to the config)")
-    cache_dir: Path | None = Field(None, description="stage cache (default: $TOOLKIT_CACHE or .cache/toolkit)")
+    cache_dir: Path | None = Field(
+        None, description="stage cache (default: $TOOLKIT_CACHE or .cache/toolkit)"
+    )
     plots: bool = True
     report: bool = False
-    gensim_model: bool = Field(True, description="also save gensim's own (pickle-based) model files")
+    gensim_model: bool = Field(
+        True, description="also save gensim's own (pickle-based) model files"
+    )
 
 
 class ExperimentConfig(Section):
@@ -275,14 +288,22 @@ class ExperimentConfig(Section):
     @model_validator(mode="after")
     def _pull_in_requirements(self) -> ExperimentConfig:
         """A stage pulls in what it needs, with defaults."""
-        needs_text = any(s is not None for s in (self.topics, self.clusters, self.themes, self.search))
+        # embeddings read the text stage too: the LSA vectors beside the model's come from its lemmas
+        needs_text = any(
+            s is not None
+            for s in (self.topics, self.embeddings, self.clusters, self.themes, self.search)
+        )
         if needs_text and self.text is None:
             self.text = TextConfig()
-        needs_embeddings = self.themes is not None or self.clusters is not None or (
-            self.search is not None and self.search.mode in ("dense", "hybrid")
+        needs_embeddings = (
+            self.themes is not None
+            or self.clusters is not None
+            or (self.search is not None and self.search.mode in ("dense", "hybrid"))
         )
         if needs_embeddings and self.embeddings is None:
             self.embeddings = EmbeddingsConfig()
+            if self.text is None:
+                self.text = TextConfig()
         return self
 
     def stages(self) -> list[str]:
@@ -295,7 +316,12 @@ class ExperimentConfig(Section):
 # loading
 
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-PATH_KEYS = (("corpus", "path"), ("topics", "reference_corpus"), ("output", "dir"), ("output", "cache_dir"))
+PATH_KEYS = (
+    ("corpus", "path"),
+    ("topics", "reference_corpus"),
+    ("output", "dir"),
+    ("output", "cache_dir"),
+)
 
 
 def _expand_env(value: Any, file: Path, key: str = "") -> Any:
@@ -340,7 +366,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a config must be a mapping of sections, not {type(data).__name__}")
+        raise ConfigError(
+            f"{path}: a config must be a mapping of sections, not {type(data).__name__}"
+        )
     return data
 
 
@@ -358,7 +386,9 @@ def load_raw(path: str | Path, _seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     """Read a config file with ``extends`` composition, env variables and paths resolved."""
     path = Path(path).resolve()
     if path in _seen:
-        raise ConfigError(f"{path}: 'extends' forms a cycle: {' -> '.join(map(str, (*_seen, path)))}")
+        raise ConfigError(
+            f"{path}: 'extends' forms a cycle: {' -> '.join(map(str, (*_seen, path)))}"
+        )
     data = _expand_env(_read_yaml(path), path)
     data = _resolve_paths(data, path.parent)
     parents = data.pop("extends", None)
@@ -412,7 +442,9 @@ def sweep_points(sweeps: list[str]) -> list[list[str]]:
     axes: list[list[str]] = []
     for spec in sweeps:
         if "=" not in spec:
-            raise ConfigError(f"sweep {spec!r}: expected KEY=V1,V2,..., e.g. topics.num_topics=5,10,20")
+            raise ConfigError(
+                f"sweep {spec!r}: expected KEY=V1,V2,..., e.g. topics.num_topics=5,10,20"
+            )
         key, values = spec.split("=", 1)
         options = [v.strip() for v in values.split(",") if v.strip()]
         if not options:
@@ -442,9 +474,7 @@ def validate(data: dict[str, Any], file: str = "<config>") -> ExperimentConfig:
         raise ConfigError(_format_error(exc, file)) from None
 
 
-def load_config(
-    path: str | Path, overrides: list[str] | None = None
-) -> ExperimentConfig:
+def load_config(path: str | Path, overrides: list[str] | None = None) -> ExperimentConfig:
     """Load, compose, override and validate an experiment config.
 
     Parameters
@@ -464,9 +494,13 @@ def load_config(
     return validate(data, str(path))
 
 
-def config_from_mapping(data: dict[str, Any], base_dir: str | Path | None = None) -> ExperimentConfig:
+def config_from_mapping(
+    data: dict[str, Any], base_dir: str | Path | None = None
+) -> ExperimentConfig:
     """Validate a config given as a Python mapping (relative paths resolve against ``base_dir``)."""
-    data = _resolve_paths(copy.deepcopy(_expand_env(data, Path("<mapping>"))), Path(base_dir or Path.cwd()))
+    data = _resolve_paths(
+        copy.deepcopy(_expand_env(data, Path("<mapping>"))), Path(base_dir or Path.cwd())
+    )
     return validate(data, "<mapping>")
 
 
@@ -482,4 +516,3 @@ def to_yaml(config: ExperimentConfig) -> str:
 def portable_dict(config: ExperimentConfig) -> dict[str, Any]:
     """Config as a dict with machine-specific paths and output settings removed, for cache keys."""
     return config.model_dump(mode="json", exclude={"output"})
-

@@ -71,7 +71,9 @@ def _json_default(value: Any) -> Any:
 
 def dumps_json(obj: Any) -> str:
     """Canonical JSON: sorted keys, two-space indent, UTF-8 text, trailing newline."""
-    return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+    return (
+        json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False, default=_json_default) + "\n"
+    )
 
 
 def write_json(path: str | Path, obj: Any) -> None:

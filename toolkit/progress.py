@@ -25,9 +25,13 @@ def is_quiet() -> bool:
     return _QUIET
 
 
-def progress(iterable: Iterable[T], desc: str, total: int | None = None, unit: str = "it") -> Iterator[T]:
+def progress(
+    iterable: Iterable[T], desc: str, total: int | None = None, unit: str = "it"
+) -> Iterator[T]:
     """Wrap ``iterable`` in a progress bar on stderr unless quiet."""
-    yield from tqdm(iterable, desc=desc, total=total, unit=unit, disable=_QUIET, leave=False, file=sys.stderr)
+    yield from tqdm(
+        iterable, desc=desc, total=total, unit=unit, disable=_QUIET, leave=False, file=sys.stderr
+    )
 
 
 def bar(total: int, desc: str, unit: str = "it") -> tqdm:

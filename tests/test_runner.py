@@ -1,0 +1,155 @@
+"""The runner: run folders, caching, resume after a crash, byte-identical re-runs, the Run API."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from toolkit.config import load_config
+from toolkit.errors import RunError
+from toolkit.experiment import load_run
+from toolkit.experiment.runner import execute
+from toolkit.experiment.stages import STAGES
+
+from conftest import ROOT
+
+SEED_CONFIG = ROOT / "experiments" / "seed.yaml"
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != "manifest.json"
+    }
+
+
+def test_run_folder_layout(seed_run_dir: Path) -> None:
+    for name in ("config.yaml", "manifest.json", "metrics.json", "documents.csv"):
+        assert (seed_run_dir / name).is_file(), name
+    for stage in ("corpus", "text", "topics", "embeddings", "clusters", "themes", "search"):
+        assert (seed_run_dir / stage).is_dir(), stage
+    manifest = json.loads((seed_run_dir / "manifest.json").read_text())
+    assert manifest["seed"] == 42 and manifest["python"] and manifest["packages"]["gensim"]
+    assert set(manifest["stages"]) == set(STAGES)
+    assert all("seconds" in s and "cache_hit" in s for s in manifest["stages"].values())
+    assert any(path.endswith("000_f8d3ef48d24ec83a.txt") for path in manifest["inputs"])
+    # nothing in the folder names the folder itself, so it can be moved
+    for path, data in files_of(seed_run_dir).items():
+        assert seed_run_dir.name.encode() not in data, path
+    assert not list(seed_run_dir.rglob("*.pkl"))
+
+
+def test_load_run_documents_and_artifacts(seed_run_dir: Path) -> None:
+    run = load_run(seed_run_dir)
+    docs = run.documents
+    assert list(docs["id"]) == ["000_f8d3ef48d24ec83a"]
+    assert {"id", "title", "date", "label"} <= set(docs.columns)
+    assert docs["date"].iloc[0] == "2023-06"
+    assert set(run.topic_table.columns) >= {"topic", "rank", "word", "weight"}
+    assert run.doc_topics.shape == (1, 3)
+    assert run.config.name == "seed"
+    assert "topics" in run.metrics
+
+
+def test_moved_run_folder_still_loads(seed_run_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(seed_run_dir, moved)
+    run = load_run(moved)
+    assert run.topic_table.equals(load_run(seed_run_dir).topic_table)
+    assert not run.search("Munition", k=1).empty
+
+
+def test_identical_reruns_are_byte_identical(seed_run_dir: Path, tmp_path: Path) -> None:
+    # a cold run with its own cache recomputes every stage and must give the same bytes
+    again = execute(load_config(SEED_CONFIG), tmp_path / "again", tmp_path / "cache")
+    manifest = json.loads((again / "manifest.json").read_text())
+    assert not any(s["cache_hit"] for s in manifest["stages"].values())
+    first, second = files_of(seed_run_dir), files_of(again)
+    assert first.keys() == second.keys()
+    different = [name for name in first if first[name] != second[name]]
+    assert different == []
+
+
+def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    config = load_config(SEED_CONFIG)
+    execute(config, tmp_path / "a", cache)
+    warm = json.loads((execute(config, tmp_path / "b", cache) / "manifest.json").read_text())
+    assert all(s["cache_hit"] for s in warm["stages"].values())
+    changed = load_config(SEED_CONFIG, ["topics.passes=5"])
+    manifest = json.loads((execute(changed, tmp_path / "c", cache) / "manifest.json").read_text())
+    hits = {name: s["cache_hit"] for name, s in manifest["stages"].items()}
+    assert hits["corpus"] and hits["text"] and hits["embeddings"] and hits["clusters"]
+    assert not hits["topics"] and not hits["search"]
+
+
+def test_interrupted_run_leaves_nothing_half_written_and_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    config = load_config(SEED_CONFIG)
+    out = tmp_path / "runs" / "crash"
+
+    def crash(ctx: object) -> None:
+        raise KeyboardInterrupt("simulated crash")
+
+    monkeypatch.setattr(STAGES["clusters"], "compute", crash)
+    with pytest.raises(KeyboardInterrupt):
+        execute(config, out, cache)
+    assert not out.exists()
+    assert list((tmp_path / "runs").iterdir()) == []  # no partial folder left behind
+    monkeypatch.undo()
+    manifest = json.loads((execute(config, out, cache) / "manifest.json").read_text())
+    hits = {name: s["cache_hit"] for name, s in manifest["stages"].items()}
+    assert hits["corpus"] and hits["text"] and hits["topics"] and hits["embeddings"]
+    assert not hits["clusters"]
+
+
+def test_run_queries(seed_run_dir: Path) -> None:
+    run = load_run(seed_run_dir)
+    topics = run.topics_of("Schweden wartet auf die Ratifizierung seines NATO-Beitritts durch die Türkei")
+    assert list(topics.columns) == ["topic", "label", "share"]
+    assert abs(topics["share"].sum() - 1) < 1e-6
+    assert topics["label"].iloc[0] == "membership"
+    result = run.search("Munitionsproduktion", k=1)
+    assert list(result.columns[:3]) == ["id", "score", "title"]
+    with pytest.raises(ValueError, match="empty query"):
+        run.search("   ")
+    with pytest.raises(RunError, match="unknown document id"):
+        run.similar("no-such-id")
+    with pytest.raises(RunError, match="trust=True"):
+        run.gensim_model()
+
+
+def test_load_run_errors(tmp_path: Path) -> None:
+    with pytest.raises(RunError, match="not found"):
+        load_run(tmp_path / "missing")
+    (tmp_path / "half").mkdir()
+    with pytest.raises(RunError, match="missing"):
+        load_run(tmp_path / "half")
+
+
+def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
+    from toolkit.experiment.runner import run_sweep
+
+    config = tmp_path / "sweep.yaml"
+    config.write_text(
+        f"name: sw\nseed: 1\ncorpus: {{path: {ROOT / 'seeds'}}}\n"
+        "text: {phrases: {min_count: 2}, dictionary: {no_below: 1, no_above: 1.0}}\n"
+        "topics: {unit: paragraph, passes: 5, stability_seeds: 2, holdout: 0.0}\n"
+        "output: {plots: true}\n",
+        encoding="utf-8",
+    )
+    folder = run_sweep(config, ["topics.num_topics=2,3"], out=tmp_path / "sweep",
+                       cache_dir=tmp_path / "cache")
+    summary = pd.read_csv(folder / "summary.csv")
+    assert list(summary["topics.num_topics"]) == [2, 3]
+    assert {"topics.c_npmi", "topics.diversity", "topics.stability"} <= set(summary.columns)
+    assert (folder / "num_topics=2" / "metrics.json").is_file()
+    assert (folder / "sweep.png").is_file()

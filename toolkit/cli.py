@@ -1,0 +1,242 @@
+"""The ``toolkit`` command line: a thin face over the Python API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from toolkit.errors import ToolkitError
+from toolkit.progress import set_quiet
+
+app = typer.Typer(
+    help="Topics, themes, clusters and nearest-article search for German news.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+runs_app = typer.Typer(help="List and summarise run folders.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Inspect a corpus before running on it.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+app.add_typer(corpus_app, name="corpus")
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars or status lines.")]
+RunPath = Annotated[Path, typer.Argument(help="A run folder (runs/<name>-<timestamp>).")]
+K = Annotated[int, typer.Option("--k", "-k", min=1, help="Number of results.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")]
+Mode = Annotated[
+    str | None, typer.Option(help="dense, lexical, hybrid or topics (default: the run's).")
+]
+DateFrom = Annotated[
+    str | None, typer.Option("--from", help="Only articles dated on/after (YYYY[-MM[-DD]]).")
+]
+DateTo = Annotated[
+    str | None, typer.Option("--to", help="Only articles dated on/before (YYYY[-MM[-DD]]).")
+]
+Label = Annotated[str | None, typer.Option(help="Only articles with this label.")]
+Theme = Annotated[str | None, typer.Option(help="Only articles about this theme.")]
+
+
+@app.callback()
+def _main(quiet: Quiet = False) -> None:
+    set_quiet(quiet)
+
+
+@app.command()
+def run(
+    config: Annotated[
+        Path, typer.Argument(help="Experiment config (YAML), e.g. experiments/seed.yaml.")
+    ],
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override: key.path=value (repeatable).")
+    ] = None,
+    sweep: Annotated[
+        list[str] | None, typer.Option(help="Sweep: key.path=v1,v2,... (repeatable: a grid).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder (default runs/<name>-<timestamp>).")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Run an experiment: every stage its config names, cached, into a run folder."""
+    from toolkit.config import load_config
+    from toolkit.experiment.runner import execute, run_sweep
+
+    if quiet:
+        set_quiet(True)
+    if sweep:
+        folder = run_sweep(config, sweep, set_ or [], out)
+        typer.echo(f"sweep folder: {folder}")
+        summary = pd.read_csv(folder / "summary.csv")
+        typer.echo(summary.to_string(index=False))
+        return
+    folder = execute(load_config(config, set_ or []), out)
+    typer.echo(str(folder))
+
+
+@runs_app.command("list")
+def runs_list(
+    parent: Annotated[Path, typer.Argument(help="Folder holding run folders.")] = Path("runs"),
+) -> None:
+    """List the run folders below PARENT."""
+    from toolkit.experiment.run import list_runs
+
+    table = list_runs(parent)
+    typer.echo("no runs" if table.empty else table.to_string(index=False))
+
+
+@runs_app.command("show")
+def runs_show(run_path: RunPath) -> None:
+    """Summarise one run: stages, timings, headline metrics."""
+    from toolkit.experiment.run import load_run
+    from toolkit.report.summary import summarize_run
+
+    typer.echo(summarize_run(load_run(run_path)))
+
+
+@corpus_app.command("info")
+def corpus_info_cmd(
+    path: Annotated[Path, typer.Argument(help="A file or folder of articles.")],
+    format: Annotated[str, typer.Option(help="auto, seed, txt, csv, tsv or jsonl.")] = "auto",
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: sniffed).")] = None,
+    quotechar: Annotated[str, typer.Option(help="CSV quote character.")] = '"',
+    no_header: Annotated[
+        bool, typer.Option("--no-header", help="The CSV has no header row.")
+    ] = False,
+    column: Annotated[
+        list[str] | None, typer.Option(help="CSV column mapping field=column (repeatable).")
+    ] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding.")] = "utf-8",
+) -> None:
+    """Counts, date range, length distribution and labels of a corpus."""
+    from toolkit.corpus import Corpus, corpus_info, format_corpus_info
+
+    columns = None
+    if column:
+        columns = {}
+        for item in column:
+            field, _, name = item.partition("=")
+            columns[field] = int(name) if name.isdigit() else name
+    corpus = Corpus(
+        path,
+        format=format,
+        delimiter=delimiter,
+        quotechar=quotechar,
+        header=not no_header,
+        columns=columns,
+        encoding=encoding,
+    )
+    typer.echo(format_corpus_info(corpus_info(corpus)))
+
+
+@app.command()
+def topics(
+    run_path: RunPath,
+    text: Annotated[str, typer.Argument(help="Text to assign topics to.")],
+    json_: AsJson = False,
+) -> None:
+    """Topic shares of a new text under the run's topic model."""
+    from toolkit.experiment.run import load_run
+
+    table = load_run(run_path).topics_of(text)
+    _emit(table, json_)
+
+
+@app.command()
+def similar(
+    run_path: RunPath,
+    doc: Annotated[str, typer.Option(help="Document id.")],
+    k: K = 10,
+    mode: Mode = None,
+    json_: AsJson = False,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    label: Label = None,
+    theme: Theme = None,
+) -> None:
+    """The articles nearest to article DOC (itself excluded)."""
+    from toolkit.experiment.run import load_run
+
+    table = load_run(run_path).similar(
+        doc, k=k, mode=mode, date_from=date_from, date_to=date_to, label=label, theme=theme
+    )
+    _emit(table, json_)
+
+
+@app.command()
+def search(
+    run_path: RunPath,
+    text: Annotated[str, typer.Argument(help="Free-text query.")],
+    k: K = 10,
+    mode: Mode = None,
+    json_: AsJson = False,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    label: Label = None,
+    theme: Theme = None,
+) -> None:
+    """The articles nearest to free TEXT."""
+    from toolkit.experiment.run import load_run
+
+    table = load_run(run_path).search(
+        text, k=k, mode=mode, date_from=date_from, date_to=date_to, label=label, theme=theme
+    )
+    _emit(table, json_)
+
+
+@app.command()
+def duplicates(
+    run_path: RunPath,
+    threshold: Annotated[float, typer.Option(min=0.0, max=1.0, help="Cosine threshold.")] = 0.95,
+    json_: AsJson = False,
+) -> None:
+    """Pairs of near-identical articles (e.g. agency copy published twice)."""
+    from toolkit.experiment.run import load_run
+
+    _emit(load_run(run_path).duplicates(threshold), json_)
+
+
+@app.command()
+def report(
+    run_path: RunPath,
+    out: Annotated[Path | None, typer.Option(help="HTML file (default RUN/report.html).")] = None,
+) -> None:
+    """Write a single self-contained HTML report of a run."""
+    from toolkit.experiment.run import load_run
+    from toolkit.report import write_report
+
+    path = write_report(load_run(run_path), out)
+    typer.echo(str(path))
+
+
+def _emit(table: pd.DataFrame, as_json: bool) -> None:
+    if as_json:
+        records = json.loads(table.to_json(orient="records", force_ascii=False))
+        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
+        return
+    if table.empty:
+        typer.echo("no results")
+        return
+    shown = table.copy()
+    if "score" in shown:
+        shown["score"] = shown["score"].map(lambda s: f"{s:.3f}")
+    for column in ("title", "snippet"):
+        if column in shown:
+            shown[column] = shown[column].map(
+                lambda s: s if len(str(s)) <= 70 else str(s)[:69] + "…"
+            )
+    with pd.option_context("display.max_colwidth", 80, "display.width", 200):
+        typer.echo(shown.to_string(index=False))
+
+
+def main() -> None:
+    """Console entry point: user errors print a one-line message and exit 2, not a traceback."""
+    try:
+        app()
+    except (ToolkitError, ValueError, FileNotFoundError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

@@ -1,0 +1,90 @@
+"""Describe clusters by their most distinctive words (class-based TF-IDF)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+LABEL_COLUMNS = ["cluster", "rank", "word", "weight"]
+
+
+def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int) -> pd.DataFrame:
+    """Top words of every cluster by class-based TF-IDF.
+
+    All tokens of a cluster's documents form one class document. The weight of word ``t`` in
+    class ``c`` is ``tf(t, c) * log(1 + A / f(t))``: ``tf`` is the count of ``t`` in ``c``
+    divided by the number of tokens in ``c``, ``A`` the mean number of tokens per class and
+    ``f(t)`` the count of ``t`` over all classes. Words frequent everywhere get a low weight.
+    Outliers (label -1) are left out of every count. Ties are broken alphabetically.
+
+    Parameters
+    ----------
+    labels : array of int, shape (n_docs,)
+        Cluster of each document, -1 for outliers.
+    doc_tokens : list of list of str
+        Each document's tokens, already free of stopwords.
+    n_words : int
+        Words per cluster.
+
+    Returns
+    -------
+    DataFrame with columns ``cluster, rank, word, weight`` (rank 1 is the best word), sorted by
+    cluster and rank.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = label_clusters(np.array([0, 0, 1]),
+    ...                        [["nato", "munition"], ["nato", "gipfel"], ["fussball", "gipfel"]], 2)
+    >>> table[table.cluster == 0].word.tolist()
+    ['nato', 'munition']
+    """
+    labels = np.asarray(labels)
+    if len(labels) != len(doc_tokens):
+        raise ValueError(f"got {len(labels)} cluster labels but {len(doc_tokens)} token lists")
+    if n_words < 1:
+        raise ValueError(f"n_words must be at least 1, got {n_words}")
+    clusters = sorted(int(c) for c in set(labels.tolist()) if c != -1)
+    counts = {c: Counter() for c in clusters}
+    for label, tokens in zip(labels.tolist(), doc_tokens, strict=True):
+        if label != -1:
+            counts[label].update(tokens)
+    totals = Counter()
+    for counter in counts.values():
+        totals.update(counter)
+    non_empty = [c for c in clusters if counts[c]]
+    if not non_empty:
+        return pd.DataFrame({"cluster": pd.Series(dtype=int), "rank": pd.Series(dtype=int),
+                             "word": pd.Series(dtype=str), "weight": pd.Series(dtype=float)})
+    mean_class_size = sum(totals.values()) / len(non_empty)
+    rows = []
+    for cluster in non_empty:
+        counter = counts[cluster]
+        size = sum(counter.values())
+        scored = [
+            (count / size * np.log(1.0 + mean_class_size / totals[word]), word)
+            for word, count in counter.items()
+        ]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        for rank, (weight, word) in enumerate(scored[:n_words], start=1):
+            rows.append((cluster, rank, word, float(weight)))
+    return pd.DataFrame(rows, columns=LABEL_COLUMNS)
+
+
+def cluster_names(table: pd.DataFrame, n_words: int = 3) -> dict[int, str]:
+    """Short names from a :func:`label_clusters` table: the top ``n_words`` joined by ``", "``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"cluster": [0, 0], "rank": [1, 2], "word": ["nato", "munition"],
+    ...                   "weight": [0.4, 0.2]})
+    >>> cluster_names(t)
+    {0: 'nato, munition'}
+    """
+    names: dict[int, str] = {}
+    for cluster, group in table.sort_values(["cluster", "rank"]).groupby("cluster", sort=True):
+        names[int(cluster)] = ", ".join(group["word"].head(n_words).astype(str))
+    return names

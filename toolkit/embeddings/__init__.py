@@ -1,0 +1,31 @@
+"""Embeddings: text encoders that never cut long texts, an embedding cache, and the stage.
+
+Examples
+--------
+>>> from toolkit.embeddings import SentenceTransformerEncoder, embed_corpus
+>>> encoder = SentenceTransformerEncoder("all-MiniLM-L6-v2")  # doctest: +SKIP
+>>> embeddings = embed_corpus(docs, encoder, cache_dir=None)  # doctest: +SKIP
+"""
+
+from toolkit.embeddings.base import Encoder
+from toolkit.embeddings.cache import EmbeddingCache, default_cache_root, encode_cached
+from toolkit.embeddings.factory import make_encoder
+from toolkit.embeddings.lsa import LsaEncoder
+from toolkit.embeddings.models import model_hash, resolve_model
+from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder
+from toolkit.embeddings.stage import Embeddings, embed_corpus, embed_tokens
+
+__all__ = [
+    "EmbeddingCache",
+    "Embeddings",
+    "Encoder",
+    "LsaEncoder",
+    "SentenceTransformerEncoder",
+    "default_cache_root",
+    "embed_corpus",
+    "embed_tokens",
+    "encode_cached",
+    "make_encoder",
+    "model_hash",
+    "resolve_model",
+]

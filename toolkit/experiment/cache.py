@@ -1,0 +1,63 @@
+"""The stage cache: one folder per (stage, key), written via a temporary folder and a rename.
+
+A key is a hash of the stage's settings and the keys of the stages it reads, so a changed
+setting recomputes that stage and every stage after it, and nothing else. A folder only
+counts once its ``_complete.json`` marker exists, so an interrupted stage is simply redone.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from toolkit.io import write_json
+
+MARKER = "_complete.json"
+
+
+def default_cache_dir() -> Path:
+    """``$TOOLKIT_CACHE`` if set, else ``.cache/toolkit`` in the working directory."""
+    return Path(os.environ.get("TOOLKIT_CACHE") or Path.cwd() / ".cache" / "toolkit")
+
+
+class StageCache:
+    """Completed stage outputs under ``root/stages/<stage>/<key>/``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> cache = StageCache(pathlib.Path(tempfile.mkdtemp()))
+    >>> folder = cache.store("demo", "abc", lambda d: (d / "x.txt").write_text("1"))
+    >>> cache.lookup("demo", "abc") == folder
+    True
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def folder(self, stage: str, key: str) -> Path:
+        return self.root / "stages" / stage / key
+
+    def lookup(self, stage: str, key: str) -> Path | None:
+        """The folder of a completed stage output, or None."""
+        folder = self.folder(stage, key)
+        return folder if (folder / MARKER).is_file() else None
+
+    def store(self, stage: str, key: str, write: Callable[[Path], None]) -> Path:
+        """Run ``write(tmp_folder)`` and move the folder into place once it completed."""
+        final = self.folder(stage, key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=final.parent))
+        try:
+            write(tmp)
+            write_json(tmp / MARKER, {"stage": stage, "key": key})
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(tmp, final)
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        return final

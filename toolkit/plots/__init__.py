@@ -1,0 +1,24 @@
+"""Plots of a run: static PNGs (matplotlib) for papers, interactive HTML (plotly) for exploring.
+
+Every function returns a figure and writes nothing; :func:`write_run_plots` writes a run's
+standard set into ``RUN/plots/``. Labels keep German umlauts (DejaVu Sans covers them).
+"""
+
+from toolkit.plots.documents import document_map_figure, document_map_html
+from toolkit.plots.run import write_run_plots, write_sweep_plot
+from toolkit.plots.sweep import sweep_figure
+from toolkit.plots.themes import theme_profile_figure, topic_theme_heatmap
+from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_over_time_figure
+
+__all__ = [
+    "document_map_figure",
+    "document_map_html",
+    "lda_explorer_html",
+    "sweep_figure",
+    "theme_profile_figure",
+    "topic_theme_heatmap",
+    "topic_words_figure",
+    "topics_over_time_figure",
+    "write_run_plots",
+    "write_sweep_plot",
+]

@@ -1,0 +1,6 @@
+"""Nearest-article search: dense, lexical (BM25), topics and hybrid fusion; near-duplicates."""
+
+from toolkit.search.duplicates import near_duplicates
+from toolkit.search.index import Hit, SearchIndex
+
+__all__ = ["Hit", "SearchIndex", "near_duplicates"]

@@ -1,0 +1,146 @@
+"""BM25 over the text pipeline's lemmas (``bm25s``), plus the per-document term counts.
+
+The term counts (a document × term CSR matrix) serve two purposes: a document used as a query
+is reduced to its most distinctive terms, and a hit is explained by the distinctive terms it
+shares with the query.
+
+Examples
+--------
+>>> from toolkit.config import SearchConfig
+>>> lex = LexicalIndex(SearchConfig()).fit([["nato", "munition"], ["wahl", "partei"], ["nato"]])
+>>> lex.scores(["munition"]).argmax()
+np.int64(0)
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from toolkit.config import SearchConfig
+from toolkit.io import copy_tree_atomic, read_npy, write_npy
+
+# A document used as a query is cut to its top TF-IDF terms: on 10kgnad (label precision@10)
+# the top 30 beat the whole text (see toolkit.search.index for the numbers).
+DOC_QUERY_TERMS = 30
+
+
+class LexicalIndex:
+    """BM25 scores (``bm25_k1``, ``bm25_b`` of the config) and document term counts.
+
+    Attributes
+    ----------
+    vocabulary : dict of str to int
+        Term -> term id.
+    idf : ndarray (V,)
+        Smoothed inverse document frequency ``log(1 + (N - df + 0.5) / (df + 0.5))`` per term id.
+    """
+
+    def __init__(self, config: SearchConfig) -> None:
+        self.config = config
+        self._bm25: bm25s.BM25 | None = None
+        self.vocabulary: dict[str, int] = {}
+        self.idf = np.empty(0)
+        self._terms: list[str] | None = None
+        self._indptr = np.zeros(1, dtype=np.int64)
+        self._term_ids = np.empty(0, dtype=np.int32)
+        self._counts = np.empty(0, dtype=np.int32)
+
+    def fit(self, doc_tokens: list[list[str]]) -> LexicalIndex:
+        """Index the token lists of the documents."""
+        bm25 = bm25s.BM25(k1=self.config.bm25_k1, b=self.config.bm25_b)
+        bm25.index([list(tokens) for tokens in doc_tokens], show_progress=False)
+        self._bm25 = bm25
+        self.vocabulary = dict(bm25.vocab_dict)
+        indptr = [0]
+        term_ids: list[int] = []
+        counts: list[int] = []
+        for tokens in doc_tokens:
+            tf = Counter(self.vocabulary[t] for t in tokens)
+            ids = sorted(tf)
+            term_ids.extend(ids)
+            counts.extend(tf[i] for i in ids)
+            indptr.append(len(term_ids))
+        self._indptr = np.asarray(indptr, dtype=np.int64)
+        self._term_ids = np.asarray(term_ids, dtype=np.int32)
+        self._counts = np.asarray(counts, dtype=np.int32)
+        df = np.bincount(self._term_ids, minlength=len(self.vocabulary))
+        n = len(doc_tokens)
+        self.idf = np.log1p((n - df + 0.5) / (df + 0.5))
+        return self
+
+    @property
+    def num_docs(self) -> int:
+        return len(self._indptr) - 1
+
+    def term_ids(self, tokens: list[str]) -> np.ndarray:
+        """Ids of the known ``tokens`` (unknown ones dropped, repeats kept)."""
+        return np.asarray(
+            [self.vocabulary[t] for t in tokens if t in self.vocabulary], dtype=np.int64
+        )
+
+    @property
+    def terms(self) -> list[str]:
+        """Term per term id (built on first use)."""
+        if self._terms is None:
+            self._terms = [""] * len(self.vocabulary)
+            for term, i in self.vocabulary.items():
+                self._terms[i] = term
+        return self._terms
+
+    def doc_terms(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(term ids, counts)`` of document ``index``."""
+        start, end = self._indptr[index], self._indptr[index + 1]
+        return np.asarray(self._term_ids[start:end]), np.asarray(self._counts[start:end])
+
+    def scores(self, query_ids: np.ndarray | list[str]) -> np.ndarray:
+        """BM25 score of every document for a query given as tokens or term ids."""
+        if self._bm25 is None:
+            raise RuntimeError("LexicalIndex is not fitted")
+        if len(query_ids) and isinstance(query_ids[0], str):
+            query_ids = self.term_ids(list(query_ids))
+        if len(query_ids) == 0:
+            return np.zeros(self.num_docs, dtype=np.float32)
+        return self._bm25.get_scores_from_ids(np.asarray(query_ids).tolist())
+
+    def doc_query(self, index: int, num_terms: int | None = DOC_QUERY_TERMS) -> np.ndarray:
+        """Term ids of document ``index``'s ``num_terms`` highest TF-IDF terms (all if None)."""
+        ids, counts = self.doc_terms(index)
+        if num_terms is None or len(ids) <= num_terms:
+            return ids
+        weight = counts * self.idf[ids]
+        # ties broken by term id so the query is the same on every run
+        order = np.lexsort((ids, -weight))[:num_terms]
+        return ids[order]
+
+    def save(self, folder: Path) -> None:
+        """Write bm25s's own format (npy + JSON, no pickle) and the term counts (npy)."""
+        if self._bm25 is None:
+            raise RuntimeError("LexicalIndex is not fitted")
+        folder = Path(folder)
+        with tempfile.TemporaryDirectory(
+            dir=folder.parent if folder.parent.exists() else None
+        ) as tmp:
+            self._bm25.save(tmp, allow_pickle=False)
+            copy_tree_atomic(tmp, folder / "bm25")
+        write_npy(folder / "doc_term_indptr.npy", self._indptr)
+        write_npy(folder / "doc_term_ids.npy", self._term_ids)
+        write_npy(folder / "doc_term_counts.npy", self._counts)
+        write_npy(folder / "idf.npy", self.idf)
+
+    @classmethod
+    def load(cls, folder: Path, config: SearchConfig) -> LexicalIndex:
+        """Read an index written by :meth:`save`, memory-mapping its arrays."""
+        folder = Path(folder)
+        lex = cls(config)
+        lex._bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False)
+        lex.vocabulary = dict(lex._bm25.vocab_dict)
+        lex._indptr = read_npy(folder / "doc_term_indptr.npy", mmap=True)
+        lex._term_ids = read_npy(folder / "doc_term_ids.npy", mmap=True)
+        lex._counts = read_npy(folder / "doc_term_counts.npy", mmap=True)
+        lex.idf = read_npy(folder / "idf.npy", mmap=True)
+        return lex

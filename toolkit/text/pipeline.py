@@ -1,0 +1,339 @@
+"""``TextPipeline``: German news articles in, per-paragraph token lists and a vocabulary out.
+
+The steps, in order, and why in that order:
+
+1. tokenise each paragraph into clauses (:mod:`toolkit.text.tokenize`), case preserved;
+2. lemmatise (simplemma needs the capitalisation of nouns), then lowercase; connector words
+   (``die``, ``für``, ...) stay as written so phrases read naturally; numbers are dropped
+   unless ``keep_numbers``, and a dropped number ends the clause;
+3. detect phrases on that stream with stopwords still in it, since connector words live
+   inside phrases (``aktionsplan_für_die_rüstungsproduktion``);
+4. drop stopwords (by surface form or lemma) and tokens shorter than ``min_token_length``,
+   except inside phrases;
+5. count the vocabulary (:mod:`toolkit.text.dictionary`). The final token lists are not
+   filtered by it: downstream models filter through ``dictionary.doc2bow``.
+
+Examples
+--------
+>>> from toolkit.config import TextConfig
+>>> from toolkit.corpus.document import Document
+>>> docs = [Document.from_text(f"d{i}", "Die NATO sagte: Munition für die Ukraine.")
+...         for i in range(3)]
+>>> pipe = TextPipeline(TextConfig(phrases={"min_count": 2}, dictionary={"no_below": 1}))
+>>> pipe.fit_transform(docs).paragraphs[0]
+[['nato', 'munition_für_die_ukraine']]
+>>> pipe.analyze("Die Verteidigungsminister sagten am Dienstag, 1.000 Granaten fehlten.")
+['verteidigungsminister', 'granate', 'fehlen']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from gensim.corpora import Dictionary
+
+from toolkit.config import TextConfig
+from toolkit.corpus.document import Document
+from toolkit.errors import ConfigError, ToolkitError
+from toolkit.io import read_json, write_json
+from toolkit.progress import progress
+from toolkit.text.dictionary import (
+    build_dictionary,
+    frequency_unit,
+    load_dictionary,
+    save_dictionary,
+)
+from toolkit.text.lemmatize import lemmatize
+from toolkit.text.phrases import GERMAN_CONNECTOR_WORDS, PhraseDetector
+from toolkit.text.stopwords import german_stopwords
+from toolkit.text.tokenize import is_number, tokenize_clauses
+from toolkit.text.tokenized import TokenizedCorpus
+
+# A clause after lemmatisation: its token forms and, per form, whether it is dropped
+# (stopword or too short) when it does not end up inside a phrase.
+Clause = tuple[list[str], list[bool]]
+
+FORMAT = "toolkit.text_pipeline/1"
+SETTINGS_FILE = "text_pipeline.json"
+PHRASES_FILE = "phrases.json"
+DICTIONARY_FILE = "dictionary.txt"
+
+_UNSEEN = object()
+# The per-surface-form cache is the hot path; the bound only matters for huge corpora.
+_MAX_CACHED_FORMS = 1 << 21
+
+
+def _reiterable(docs: Iterable[Document]) -> Iterable[Document]:
+    """``docs`` itself if it can be iterated twice, else its items in a list."""
+    return list(docs) if iter(docs) is docs else docs
+
+
+def _size(docs: Iterable[Document]) -> int | None:
+    return len(docs) if hasattr(docs, "__len__") else None
+
+
+class TextPipeline:
+    """Tokenise, lemmatise, detect phrases, remove stopwords and count the vocabulary.
+
+    Parameters
+    ----------
+    config : TextConfig, optional
+        The ``text`` section of an experiment config (defaults when omitted).
+
+    Attributes
+    ----------
+    stopwords_ : frozenset of str
+        The stopword list in use (lowercase).
+    phrases_ : PhraseDetector or None
+        The learned phrases (None when ``phrases.enabled`` is false or before ``fit``).
+    dictionary_ : gensim.corpora.Dictionary
+        The filtered vocabulary learned by ``fit``.
+    frequency_unit_ : {"document", "paragraph"}
+        What the dictionary's document frequencies count (paragraphs for tiny corpora).
+    num_documents_ : int
+        Number of documents seen by ``fit``.
+    """
+
+    def __init__(self, config: TextConfig | None = None) -> None:
+        self.config = config if config is not None else TextConfig()
+        self.stopwords_ = german_stopwords(
+            self.config.stopwords, self.config.news_stopwords, self.config.extra_stopwords
+        )
+        self.phrases_: PhraseDetector | None = None
+        self.dictionary_: Dictionary | None = None
+        self.frequency_unit_: Literal["document", "paragraph"] | None = None
+        self.num_documents_ = 0
+        self._forms: dict[str, tuple[str, bool] | None] = {}
+
+    # -- per-token analysis ------------------------------------------------------------------
+
+    def _form(self, surface: str) -> tuple[str, bool] | None:
+        """``(form, dropped)`` of one surface token; None for a number that is not kept."""
+        config = self.config
+        if is_number(surface):
+            # every kept number is kept, whatever its length
+            return (surface, False) if config.keep_numbers else None
+        lower = surface.lower()
+        if lower in GERMAN_CONNECTOR_WORDS or not config.lemmatize:
+            form = surface
+        else:
+            form = lemmatize(surface)
+        # an abbreviation's final dot only marks it as one (z.B. -> z.b, Dr. -> dr)
+        form = form.rstrip(".")
+        if config.lowercase:
+            form = form.lower()
+        dropped = (
+            lower.rstrip(".") in self.stopwords_
+            or form.lower() in self.stopwords_
+            or len(form) < config.min_token_length
+        )
+        return form, dropped
+
+    def _analyze_text(self, text: str) -> list[Clause]:
+        forms_of = self._forms
+        if len(forms_of) > _MAX_CACHED_FORMS:
+            forms_of.clear()
+        clauses: list[Clause] = []
+        for tokens in tokenize_clauses(text):
+            forms: list[str] = []
+            dropped: list[bool] = []
+            for surface in tokens:
+                entry = forms_of.get(surface, _UNSEEN)
+                if entry is _UNSEEN:
+                    entry = forms_of[surface] = self._form(surface)
+                if entry is None:
+                    if forms:
+                        clauses.append((forms, dropped))
+                        forms, dropped = [], []
+                    continue
+                forms.append(entry[0])
+                dropped.append(entry[1])
+            if forms:
+                clauses.append((forms, dropped))
+        return clauses
+
+    def _analyze_document(self, doc: Document) -> list[list[Clause]]:
+        return [self._analyze_text(paragraph) for paragraph in doc.paragraphs]
+
+    def _finish(self, clauses: list[Clause]) -> list[str]:
+        """Merge phrases, then drop what is marked dropped unless it is inside a phrase."""
+        tokens: list[str] = []
+        detector = self.phrases_
+        for forms, dropped in clauses:
+            if detector is None or not detector.phrasegrams_:
+                tokens.extend(form for form, drop in zip(forms, dropped, strict=True) if not drop)
+                continue
+            position = 0
+            for token, score in detector.analyze(forms):
+                if score is None:
+                    if not dropped[position]:
+                        tokens.append(token)
+                    position += 1
+                else:
+                    # tokens never contain the delimiter, so it counts the merged words
+                    tokens.append(token)
+                    position += token.count(detector.delimiter) + 1
+        return tokens
+
+    # -- fitting -----------------------------------------------------------------------------
+
+    def _fit_phrases(self, sentences: Iterable[list[str]]) -> None:
+        settings = self.config.phrases
+        if not settings.enabled:
+            self.phrases_ = None
+            return
+        self.phrases_ = PhraseDetector(
+            min_count=settings.min_count,
+            threshold=settings.threshold,
+            scoring=settings.scoring,
+            connector_words=GERMAN_CONNECTOR_WORDS,
+            excluded_edges=self.stopwords_,
+        ).fit(sentences)
+
+    def _fit_dictionary(self, documents: Iterable[list[list[str]]], num_documents: int) -> None:
+        self.num_documents_ = num_documents
+        self.frequency_unit_ = frequency_unit(num_documents)
+        if self.frequency_unit_ == "document":
+            units: Iterator[list[str]] = (
+                [token for paragraph in doc for token in paragraph] for doc in documents
+            )
+        else:
+            units = (paragraph for doc in documents for paragraph in doc)
+        self.dictionary_ = build_dictionary(units, self.config.dictionary)
+
+    def fit(self, docs: Iterable[Document]) -> TextPipeline:
+        """Learn phrases and the vocabulary of ``docs`` (two streaming passes).
+
+        A one-shot iterator is first collected into a list, since two passes are needed.
+        """
+        docs = _reiterable(docs)
+        total = _size(docs)
+        count = 0
+
+        def clauses() -> Iterator[list[str]]:
+            nonlocal count
+            for doc in progress(docs, "text: learning phrases", total=total, unit="doc"):
+                count += 1
+                for paragraph in self._analyze_document(doc):
+                    for forms, _ in paragraph:
+                        yield forms
+
+        if self.config.phrases.enabled:
+            self._fit_phrases(clauses())
+        else:
+            self.phrases_ = None
+            count = total if total is not None else sum(1 for _ in docs)
+        documents = (
+            [self._finish(paragraph) for paragraph in self._analyze_document(doc)]
+            for doc in progress(docs, "text: counting vocabulary", total=total, unit="doc")
+        )
+        self._fit_dictionary(documents, count)
+        return self
+
+    def fit_transform(self, docs: Iterable[Document]) -> TokenizedCorpus:
+        """``fit`` then ``transform``, tokenising and lemmatising every document only once."""
+        doc_ids: list[str] = []
+        analyzed: list[list[list[Clause]]] = []
+        for doc in progress(docs, "text: analysing", total=_size(docs), unit="doc"):
+            doc_ids.append(doc.id)
+            analyzed.append(self._analyze_document(doc))
+        self._fit_phrases(
+            forms for doc in analyzed for paragraph in doc for forms, _ in paragraph
+        )
+        paragraphs = [[self._finish(paragraph) for paragraph in doc] for doc in analyzed]
+        self._fit_dictionary(paragraphs, len(doc_ids))
+        return TokenizedCorpus(doc_ids, paragraphs, self._fitted_dictionary())
+
+    # -- applying ----------------------------------------------------------------------------
+
+    def _fitted_dictionary(self) -> Dictionary:
+        if self.dictionary_ is None:
+            raise ToolkitError("TextPipeline is not fitted: call fit() or load() first")
+        return self.dictionary_
+
+    def transform(self, docs: Iterable[Document]) -> TokenizedCorpus:
+        """Final tokens of every paragraph of ``docs`` (streamed once), with the fitted vocabulary.
+
+        ``paragraphs[d][p]`` belongs to ``docs[d].paragraphs[p]``; a paragraph left without
+        tokens is an empty list, so positions always line up.
+        """
+        dictionary = self._fitted_dictionary()
+        doc_ids: list[str] = []
+        paragraphs: list[list[list[str]]] = []
+        for doc in progress(docs, "text: transforming", total=_size(docs), unit="doc"):
+            doc_ids.append(doc.id)
+            paragraphs.append([self._finish(p) for p in self._analyze_document(doc)])
+        return TokenizedCorpus(doc_ids, paragraphs, dictionary)
+
+    def transform_text(self, text: str) -> list[str]:
+        """Final tokens of a new text (a query, a seed term), phrases merged, stopwords dropped.
+
+        Examples
+        --------
+        >>> TextPipeline(TextConfig(phrases={"enabled": False})).transform_text("Die Munition")
+        ['munition']
+        """
+        if self.config.phrases.enabled:
+            self._fitted_dictionary()
+        return self._finish(self._analyze_text(text))
+
+    def analyze(self, text: str) -> list[str]:
+        """Tokens of ``text`` before phrase detection: lemmatised, lowercased, filtered."""
+        return [
+            form
+            for forms, dropped in self._analyze_text(text)
+            for form, drop in zip(forms, dropped, strict=True)
+            if not drop
+        ]
+
+    # -- storage -----------------------------------------------------------------------------
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``text_pipeline.json``, ``dictionary.txt`` and (with phrases) ``phrases.json``."""
+        folder = Path(folder)
+        dictionary = self._fitted_dictionary()
+        if self.phrases_ is not None:
+            self.phrases_.save(folder / PHRASES_FILE)
+        save_dictionary(dictionary, folder / DICTIONARY_FILE)
+        write_json(
+            folder / SETTINGS_FILE,
+            {
+                "format": FORMAT,
+                "config": self.config.model_dump(mode="json"),
+                "stopwords": sorted(self.stopwords_),
+                "frequency_unit": self.frequency_unit_,
+                "num_documents": self.num_documents_,
+            },
+        )
+
+    @classmethod
+    def load(cls, folder: str | Path, config: TextConfig) -> TextPipeline:
+        """Read a pipeline written by :meth:`save`; ``config`` must be the one it was fitted with.
+
+        The stopword list is the saved one, so a reloaded pipeline gives the same tokens even
+        after the shipped news list changes.
+        """
+        folder = Path(folder)
+        settings_path = folder / SETTINGS_FILE
+        if not settings_path.is_file():
+            raise ToolkitError(f"no saved text pipeline in {folder}: {SETTINGS_FILE} is missing")
+        settings: dict[str, Any] = read_json(settings_path)
+        if settings.get("format") != FORMAT:
+            raise ToolkitError(f"{settings_path}: not a text pipeline (expected {FORMAT!r})")
+        saved, given = settings["config"], config.model_dump(mode="json")
+        if saved != given:
+            keys = sorted(k for k in saved.keys() | given.keys() if saved.get(k) != given.get(k))
+            raise ConfigError(
+                f"{settings_path}: saved with other text settings than the config "
+                f"(differing keys: {', '.join(keys)})"
+            )
+        pipeline = cls(config)
+        pipeline.stopwords_ = frozenset(settings["stopwords"])
+        pipeline.frequency_unit_ = settings["frequency_unit"]
+        pipeline.num_documents_ = int(settings["num_documents"])
+        if config.phrases.enabled:
+            pipeline.phrases_ = PhraseDetector.load(folder / PHRASES_FILE)
+        pipeline.dictionary_ = load_dictionary(folder / DICTIONARY_FILE)
+        return pipeline

@@ -1,0 +1,104 @@
+"""A regular-expression tokeniser for German news text.
+
+Decisions (each one tested in ``tests/test_text.py``):
+
+- Hyphenated compounds stay whole (``NATO-Verteidigungsminister``, ``NATO-Ukraine-Rat``,
+  ``2,5-fach``); the hyphen variants U+2010 and U+2011 are written as ``-``.
+- Truncated coordinations keep their first conjunct without the hyphen: ``Staats- und
+  Regierungschefs`` gives ``Staats``, ``und``, ``Regierungschefs``. The fragment still carries
+  content (its lemma is ``Staat``); completing it needs a compound splitter.
+- Numbers keep their separators (``1.000``, ``2,5``, ``12.06.2023``). An ordinal dot is not
+  part of the token (``11.`` gives ``11``): it cannot be told from a sentence end by a regex.
+- Known abbreviations keep their dots (``z.B.``, ``u.a.``, ``Dr.``, ``bzw.``, ``Nr.``).
+- Apostrophes between letters join (``geht's``, ``O'Neill``); quotes of every kind
+  (``„…“ ‚…‘ "…" »…« '…'``) and all other punctuation are not tokens.
+- URLs and e-mail addresses are dropped whole: split up they would leave fragments such as
+  ``www`` or ``at``, and kept whole they are one-off tokens no model can use.
+- Case is preserved: the German lemmatiser relies on the capitalisation of nouns.
+
+Examples
+--------
+>>> tokenize("NATO-Verteidigungsminister bestellen „Munition“ für 1.000 Euro, z.B. 2,5 Mio.")
+... # doctest: +NORMALIZE_WHITESPACE
+['NATO-Verteidigungsminister', 'bestellen', 'Munition', 'für', '1.000', 'Euro', 'z.B.',
+ '2,5', 'Mio.']
+"""
+
+from __future__ import annotations
+
+import re
+
+_HYPHENS = "-\u2010\u2011"
+
+# Single-word abbreviations that are written with a dot; multi-letter dotted ones
+# (z.B., u.a., d.h., U.S.A.) are matched by shape instead.
+ABBREVIATIONS = (
+    "Abs", "Bd", "bzw", "ca", "Dr", "etc", "evtl", "ggf", "Hrsg", "inkl", "Jh", "Mio", "Mrd",
+    "Nr", "Prof", "sog", "St", "Str", "usw", "vgl", "zzgl",
+)
+
+# Top-level domains of addresses written without ``www.`` (``allinrechner.at``); lowercase only,
+# so that a missing space after a sentence end ("Ende.Die") is not taken for an address.
+DOMAINS = ("at", "ch", "com", "de", "eu", "info", "net", "org")
+
+_TOKEN = re.compile(
+    rf"""
+    (?P<skip>(?:https?://|www\.)[^\s"'<>„“”»«]+[^\s"'<>„“”»«.,;:!?)]
+        |[\w.+-]+@[\w-]+(?:\.[\w-]+)+
+        |[^\W_][\w-]*(?:\.[\w-]+)*\.(?:{"|".join(DOMAINS)})\b(?:/[^\s"'<>„“”»«]*)?)
+    |(?P<abbrev>(?:[^\W\d_]\.){{2,}}|\b(?:{"|".join(ABBREVIATIONS)})\.)
+    |(?P<number>\d+(?:[.,]\d+)+(?:[{_HYPHENS}][^\W_]+)*)
+    |(?P<word>[^\W_]+(?:(?:[{_HYPHENS}]|['’](?=[^\W_]))[^\W_]+)*)
+    |(?P<punct>\S)
+    """,
+    re.VERBOSE,
+)
+_NORMALISE_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+
+
+def tokenize_clauses(text: str) -> list[list[str]]:
+    """Tokenise ``text`` into clauses: runs of tokens between punctuation marks.
+
+    Phrase detection works within a clause, so that ``Waffen, Nachschub`` can never become
+    one phrase. Concatenated, the clauses are :func:`tokenize`'s output.
+
+    Examples
+    --------
+    >>> tokenize_clauses('Er sagte: "Waffen, Nachschub und Wartung."')
+    [['Er', 'sagte'], ['Waffen'], ['Nachschub', 'und', 'Wartung']]
+    """
+    clauses: list[list[str]] = []
+    current: list[str] = []
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup
+        if kind == "word" or kind == "number" or kind == "abbrev":
+            current.append(match.group().translate(_NORMALISE_HYPHENS))
+        elif current:
+            # punctuation, or a dropped URL / address, ends the clause
+            clauses.append(current)
+            current = []
+    if current:
+        clauses.append(current)
+    return clauses
+
+
+def tokenize(text: str) -> list[str]:
+    """Split German text into word, number and abbreviation tokens (case preserved).
+
+    Examples
+    --------
+    >>> tokenize("Die Staats- und Regierungschefs treffen sich am 11. Juli.")
+    ['Die', 'Staats', 'und', 'Regierungschefs', 'treffen', 'sich', 'am', '11', 'Juli']
+    """
+    return [token for clause in tokenize_clauses(text) for token in clause]
+
+
+def is_number(token: str) -> bool:
+    """Whether ``token`` is a number: it has a digit and no letter (``2023``, ``1.000``, ``1-0``).
+
+    Examples
+    --------
+    >>> is_number("2,5"), is_number("G7"), is_number("1990er")
+    (True, False, False)
+    """
+    return any(c.isdigit() for c in token) and not any(c.isalpha() for c in token)

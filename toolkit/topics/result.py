@@ -1,0 +1,138 @@
+"""``TopicsResult``: what the topics stage returns, saved and loaded as open files."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit import io
+from toolkit.topics.inference import infer_topics
+
+
+@dataclass
+class TopicsResult:
+    """A fitted topic model's topics, document shares and evaluation.
+
+    Attributes
+    ----------
+    topic_table : DataFrame
+        Columns ``topic, rank, word, weight``: the ``top_n`` words of each topic.
+    labels : list of str
+        A label per topic: the theme name of a seeded topic, else its top three words.
+    topic_themes : dict of int to str
+        Seeded topic -> theme name.
+    doc_ids : list of str
+    doc_topics : ndarray of shape (n_docs, K)
+        Topic shares of every document (rows sum to 1).
+    unit_topics : ndarray of shape (n_units, K)
+        Topic shares of every modelling unit (paragraphs with known tokens, or articles).
+    unit_index : list of (int, int)
+        ``(document position, paragraph position)`` of each unit; ``(d, -1)`` for articles.
+    topic_word : ndarray of shape (K, V)
+        Word distribution of each topic (rows sum to 1), columns in ``vocabulary`` order.
+    vocabulary : list of str
+        The dictionary's words in id order.
+    alpha : ndarray of shape (K,)
+        The document-topic prior (uniform for NMF, which has none).
+    metrics : dict
+        Flat, JSON-ready evaluation; identical across runs with the same inputs and seed
+        (for bit-reproducible models).
+    over_time : DataFrame or None
+        Columns ``period, topic, share, documents`` when documents have dates.
+    idf : ndarray or None
+        NMF only: the inverse document frequencies its TF-IDF weights used.
+    model : object or None
+        The fitted gensim / scikit-learn model (None after :meth:`load`).
+    timings : dict
+        Seconds spent per step; kept out of ``metrics`` because it varies between runs.
+
+    Examples
+    --------
+    >>> result = TopicsResult.load("runs/demo/topics")  # doctest: +SKIP
+    >>> result.infer([["nato", "munition"]]).shape  # doctest: +SKIP
+    (1, 10)
+    """
+
+    topic_table: pd.DataFrame
+    labels: list[str]
+    topic_themes: dict[int, str]
+    doc_ids: list[str]
+    doc_topics: np.ndarray
+    unit_topics: np.ndarray
+    unit_index: list[tuple[int, int]]
+    topic_word: np.ndarray
+    vocabulary: list[str]
+    alpha: np.ndarray
+    metrics: dict[str, Any]
+    over_time: pd.DataFrame | None = None
+    idf: np.ndarray | None = None
+    model: Any = field(default=None, repr=False)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def num_topics(self) -> int:
+        return int(self.topic_word.shape[0])
+
+    def infer(self, tokens: list[list[str]], iterations: int = 100, seed: int = 0) -> np.ndarray:
+        """Topic shares of new token lists from the saved arrays (see :func:`infer_topics`)."""
+        return infer_topics(
+            tokens, self.topic_word, self.alpha, self.vocabulary, iterations, seed, idf=self.idf
+        )
+
+    def save(self, folder: str | Path, gensim_model: bool = True) -> None:
+        """Write the result as npy / JSON / CSV files into ``folder``.
+
+        With ``gensim_model`` and a gensim model, gensim's own ``model.save()`` files go to
+        ``folder/gensim/`` as well, for users who want to continue in gensim. Those files are
+        pickle-based; :meth:`load` never reads them.
+        """
+        folder = Path(folder)
+        io.write_csv(folder / "topics.csv", self.topic_table)
+        io.write_npy(folder / "doc_topics.npy", self.doc_topics)
+        io.write_json(folder / "doc_ids.json", list(self.doc_ids))
+        io.write_npy(folder / "unit_topics.npy", self.unit_topics)
+        io.write_json(folder / "unit_index.json", [list(pair) for pair in self.unit_index])
+        io.write_npy(folder / "topic_word.npy", self.topic_word)
+        io.write_npy(folder / "alpha.npy", self.alpha)
+        io.write_json(folder / "vocabulary.json", list(self.vocabulary))
+        themes = {str(k): v for k, v in self.topic_themes.items()}
+        io.write_json(folder / "labels.json", {"labels": self.labels, "topic_themes": themes})
+        io.write_json(folder / "metrics.json", self.metrics)
+        if self.over_time is not None:
+            io.write_csv(folder / "over_time.csv", self.over_time)
+        if self.idf is not None:
+            io.write_npy(folder / "idf.npy", self.idf)
+        if gensim_model and hasattr(self.model, "save") and hasattr(self.model, "id2word"):
+            with tempfile.TemporaryDirectory(dir=folder) as tmp:
+                self.model.save(str(Path(tmp) / "lda.model"))
+                io.copy_tree_atomic(tmp, folder / "gensim")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> TopicsResult:
+        """Read a result written by :meth:`save` (open formats only; ``model`` is None)."""
+        folder = Path(folder)
+        labels = io.read_json(folder / "labels.json")
+        over_time_path, idf_path = folder / "over_time.csv", folder / "idf.npy"
+        over_time = None
+        if over_time_path.is_file():
+            over_time = io.read_csv(over_time_path, dtype={"period": str})
+        return cls(
+            topic_table=io.read_csv(folder / "topics.csv", dtype={"word": str}),
+            labels=list(labels["labels"]),
+            topic_themes={int(k): v for k, v in labels["topic_themes"].items()},
+            doc_ids=list(io.read_json(folder / "doc_ids.json")),
+            doc_topics=io.read_npy(folder / "doc_topics.npy"),
+            unit_topics=io.read_npy(folder / "unit_topics.npy"),
+            unit_index=[(int(d), int(p)) for d, p in io.read_json(folder / "unit_index.json")],
+            topic_word=io.read_npy(folder / "topic_word.npy"),
+            vocabulary=list(io.read_json(folder / "vocabulary.json")),
+            alpha=io.read_npy(folder / "alpha.npy"),
+            metrics=io.read_json(folder / "metrics.json"),
+            over_time=over_time,
+            idf=io.read_npy(idf_path) if idf_path.is_file() else None,
+        )
