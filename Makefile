@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 export TOOLKIT_DATA ?= $(abspath ../shared)
 
-.PHONY: setup run test test-fast lint bench clean
+.PHONY: setup run test test-fast test-slow lint bench clean
 
 setup: $(STAMP)
 
@@ -23,11 +23,16 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/toolkit run experiments/seed.yaml
 
+# the default suite, then the slow evaluations on 10kgnad (`-m slow`, deselected by default)
 test: setup
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m slow
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow and not notebooks"
+
+test-slow: setup
+	$(BIN)/python -m pytest -q -m slow
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def seed_text() -> str:
 class CountingEncoder:
     """Wraps an encoder and records how many texts it was asked to encode."""
 
-    def __init__(self, inner: Encoder) -> None:
+    def __init__(self, inner: SentenceTransformerEncoder) -> None:
         self.inner = inner
         self.name = inner.name
         self.calls: list[int] = []
@@ -76,6 +77,9 @@ class CountingEncoder:
 
     def fingerprint(self) -> str:
         return self.inner.fingerprint()
+
+    def count_tokens(self, texts: list[str]) -> np.ndarray:
+        return self.inner.count_tokens(texts)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         self.calls.append(len(texts))
@@ -135,7 +139,7 @@ def test_long_text_is_split_into_passages_that_cover_it(
         assert len(encoder.tokenizer(p.text, add_special_tokens=False)["input_ids"]) == p.n_tokens
     assert long_text[: passages[0].start].strip() == ""
     assert long_text[passages[-1].end :].strip() == ""
-    for before, after in zip(passages, passages[1:], strict=False):
+    for before, after in itertools.pairwise(passages):
         assert after.start > before.start
         # Consecutive passages overlap or touch: nothing in between is skipped.
         assert after.start <= before.end or long_text[before.end : after.start].strip() == ""
@@ -165,9 +169,12 @@ def test_encode_is_deterministic_and_normalised(encoder: SentenceTransformerEnco
 
 
 def test_pooling_modes_combine_passage_vectors(
-    encoder: SentenceTransformerEncoder, long_text: str
+    encoder: SentenceTransformerEncoder, seed_text: str
 ) -> None:
-    passages = encoder.passages([long_text])
+    # Three or four passages keep this fast; the long text above checks the splitting.
+    text = "\n\n".join([*seed_text.split("\n\n")[:4], SPORT, SPORT])
+    passages = encoder.passages([text])
+    assert len(passages) >= 3
     vectors = encoder.encode([p.text for p in passages])
     weights = np.array([p.n_tokens for p in passages], dtype=np.float64)
     mean = (vectors * weights[:, None]).sum(axis=0) / weights.sum()
@@ -177,9 +184,9 @@ def test_pooling_modes_combine_passage_vectors(
         "first": vectors[0],
     }
     for mode, want in expected.items():
-        got = variant(encoder, pooling=mode).encode([long_text])[0]
+        got = variant(encoder, pooling=mode).encode([text])[0]
         np.testing.assert_allclose(got, want, atol=2e-5, err_msg=mode)
-    raw = variant(encoder, normalize=False).encode([long_text])[0]
+    raw = variant(encoder, normalize=False).encode([text])[0]
     np.testing.assert_allclose(raw, mean, atol=2e-5)
     assert np.linalg.norm(raw) < 0.99
 
@@ -241,7 +248,7 @@ def _two_topic_corpus(n: int = 40, seed: int = 0) -> tuple[list[list[str]], np.n
         ["tor", "spiel", "trainer", "meisterschaft", "stadion", "elfmeter", "saison"],
     ]
     labels = np.arange(n) % 2
-    docs = [list(rng.choice(vocab[label], size=12)) + ["heute"] for label in labels]
+    docs = [[*rng.choice(vocab[label], size=12).tolist(), "heute"] for label in labels]
     return docs, labels
 
 
@@ -291,6 +298,14 @@ def test_embed_tokens_builds_lsa_embeddings() -> None:
     assert emb.doc_vectors.shape == (10, 3) and emb.paragraph_vectors.shape == (20, 3)
     assert emb.paragraph_index[:3].tolist() == [[0, 0], [0, 1], [1, 0]]
     assert emb.info["backend"] == "lsa" and emb.info["dim"] == 3
+    # Tokens outside the text stage's dictionary do not count.
+    narrow = TokenizedCorpus(corpus.doc_ids, paragraphs, Dictionary([["nato", "tor", "spiel"]]))
+    lsa = LsaEncoder(dims=3, seed=1)
+    embed_tokens(narrow, lsa)
+    assert lsa.vocabulary_ == ["nato", "spiel", "tor"]
+    all_tokens = LsaEncoder(dims=3, seed=1)
+    embed_tokens(narrow, all_tokens, use_dictionary=False)
+    assert len(all_tokens.vocabulary_) > 3
 
 
 # --- the stage ---------------------------------------------------------------------------------
@@ -317,9 +332,11 @@ def test_embed_corpus_pools_paragraphs_into_articles(
     assert emb.info["n_paragraphs"] == n_par and emb.info["fingerprint"] == encoder.fingerprint()
     assert "hits" not in emb.info and "misses" not in emb.info
 
-    counting = CountingEncoder(encoder)
+    fresh = SentenceTransformerEncoder("all-MiniLM-L6-v2")
+    counting = CountingEncoder(fresh)
     again = embed_corpus(docs, counting, cache_dir=tmp_path / "cache")
     assert counting.calls == [] and again.stats["hits"] == n_par
+    assert fresh._model is None  # served from the cache without loading the model
     assert np.array_equal(again.doc_vectors, emb.doc_vectors)
 
 
@@ -364,3 +381,25 @@ def test_max_length_limits_passages() -> None:
     assert short.model.max_seq_length == 64
     passages = short.passages([SPORT * 3])
     assert len(passages) > 1 and max(p.n_tokens for p in passages) <= 62
+
+
+@pytest.mark.slow
+def test_articles_of_the_same_label_are_closer_on_10kgnad(
+    encoder: SentenceTransformerEncoder, gnad_csv: Path
+) -> None:
+    import csv
+
+    with open(gnad_csv, encoding="utf-8", newline="") as handle:
+        rows = list(itertools.islice(csv.reader(handle, delimiter=";", quotechar="'"), 40))
+    docs = [
+        Document.from_text(f"gnad/{i}", text, split_long=150, label=label)
+        for i, (label, text) in enumerate(rows)
+    ]
+    emb = embed_corpus(docs, encoder, cache_dir=None)
+    np.testing.assert_allclose(np.linalg.norm(emb.doc_vectors, axis=1), 1.0, atol=1e-5)
+    labels = np.array([doc.label for doc in docs])
+    sims = emb.doc_vectors @ emb.doc_vectors.T
+    same = (labels[:, None] == labels[None, :]) & ~np.eye(len(docs), dtype=bool)
+    different = labels[:, None] != labels[None, :]
+    # MiniLM is an English model: German articles are all fairly close, labels still show.
+    assert sims[same].mean() > sims[different].mean() + 0.02

@@ -150,6 +150,6 @@ def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
                        cache_dir=tmp_path / "cache")
     summary = pd.read_csv(folder / "summary.csv")
     assert list(summary["topics.num_topics"]) == [2, 3]
-    assert {"topics.c_npmi", "topics.diversity", "topics.stability"} <= set(summary.columns)
+    assert {"topics.coherence_c_npmi", "topics.diversity", "topics.stability"} <= set(summary.columns)
     assert (folder / "num_topics=2" / "metrics.json").is_file()
     assert (folder / "sweep.png").is_file()

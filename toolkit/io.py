@@ -30,6 +30,30 @@ import numpy as np
 import pandas as pd
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def shareable(path: str | Path, directory: bool = False) -> None:
+    """Give a temporary file or folder the usual permissions (mkstemp/mkdtemp make them private).
+
+    Run folders are shared between researchers, so artifacts get ``0o666`` / ``0o777`` less
+    the umask, like any file a program creates normally.
+    """
+    os.chmod(path, (0o777 if directory else 0o666) & ~_umask())
+
+
+def share_tree(folder: str | Path) -> None:
+    """Make every folder below ``folder`` (and itself) readable like a normally created one."""
+    folder = Path(folder)
+    shareable(folder, directory=True)
+    for sub in folder.rglob("*"):
+        if sub.is_dir():
+            shareable(sub, directory=True)
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` when the block succeeds."""
@@ -38,6 +62,7 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)
+    shareable(tmp_path)
     try:
         yield tmp_path
         os.replace(tmp_path, path)
@@ -136,8 +161,10 @@ def copy_tree_atomic(source: str | Path, destination: str | Path) -> None:
     source, destination = Path(source), Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    shareable(tmp, directory=True)
     try:
         shutil.copytree(source, tmp, dirs_exist_ok=True)
+        share_tree(tmp)
         if destination.exists():
             shutil.rmtree(destination)
         os.replace(tmp, destination)

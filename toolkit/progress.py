@@ -11,18 +11,20 @@ from tqdm.auto import tqdm
 
 T = TypeVar("T")
 
-_QUIET = os.environ.get("TOOLKIT_QUIET", "") not in ("", "0")
+_QUIET: bool | None = None  # None: follow the TOOLKIT_QUIET environment variable
 
 
-def set_quiet(quiet: bool) -> None:
-    """Silence (or restore) every progress bar and status line of the toolkit."""
+def set_quiet(quiet: bool | None) -> None:
+    """Silence (``True``) or restore (``False``) progress output; ``None`` follows $TOOLKIT_QUIET."""
     global _QUIET
     _QUIET = quiet
 
 
 def is_quiet() -> bool:
     """Whether progress output is switched off."""
-    return _QUIET
+    if _QUIET is not None:
+        return _QUIET
+    return os.environ.get("TOOLKIT_QUIET", "") not in ("", "0")
 
 
 def progress(
@@ -30,16 +32,22 @@ def progress(
 ) -> Iterator[T]:
     """Wrap ``iterable`` in a progress bar on stderr unless quiet."""
     yield from tqdm(
-        iterable, desc=desc, total=total, unit=unit, disable=_QUIET, leave=False, file=sys.stderr
+        iterable,
+        desc=desc,
+        total=total,
+        unit=unit,
+        disable=is_quiet(),
+        leave=False,
+        file=sys.stderr,
     )
 
 
 def bar(total: int, desc: str, unit: str = "it") -> tqdm:
     """A manual progress bar (``with bar(n, "encoding") as b: b.update(k)``)."""
-    return tqdm(total=total, desc=desc, unit=unit, disable=_QUIET, leave=False, file=sys.stderr)
+    return tqdm(total=total, desc=desc, unit=unit, disable=is_quiet(), leave=False, file=sys.stderr)
 
 
 def status(message: str) -> None:
     """Print a one-line status message on stderr unless quiet."""
-    if not _QUIET:
+    if not is_quiet():
         print(message, file=sys.stderr, flush=True)

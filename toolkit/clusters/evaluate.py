@@ -11,7 +11,9 @@ from sklearn import metrics
 SILHOUETTE_SAMPLE = 5000
 
 
-def silhouette(reduced: np.ndarray, labels: np.ndarray, seed: int) -> tuple[float | None, str | None]:
+def silhouette(
+    reduced: np.ndarray, labels: np.ndarray, seed: int
+) -> tuple[float | None, str | None]:
     """Euclidean silhouette of the clustered (non-outlier) points, or ``(None, reason)``.
 
     Examples

@@ -36,8 +36,8 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
     Examples
     --------
     >>> import numpy as np
-    >>> table = label_clusters(np.array([0, 0, 1]),
-    ...                        [["nato", "munition"], ["nato", "gipfel"], ["fussball", "gipfel"]], 2)
+    >>> tokens = [["nato", "munition"], ["nato", "gipfel"], ["fussball", "gipfel"]]
+    >>> table = label_clusters(np.array([0, 0, 1]), tokens, 2)
     >>> table[table.cluster == 0].word.tolist()
     ['nato', 'munition']
     """
@@ -73,8 +73,13 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
 
 
-def cluster_names(table: pd.DataFrame, n_words: int = 3) -> dict[int, str]:
+def cluster_names(
+    table: pd.DataFrame, n_words: int = 3, clusters: list[int] | None = None
+) -> dict[int, str]:
     """Short names from a :func:`label_clusters` table: the top ``n_words`` joined by ``", "``.
+
+    ``clusters`` lists clusters to name even without label words (their documents had no
+    tokens); they are called ``"cluster <id>"``. Outliers (-1) get no name.
 
     Examples
     --------
@@ -84,7 +89,7 @@ def cluster_names(table: pd.DataFrame, n_words: int = 3) -> dict[int, str]:
     >>> cluster_names(t)
     {0: 'nato, munition'}
     """
-    names: dict[int, str] = {}
+    names = {c: f"cluster {c}" for c in sorted(clusters or []) if c != -1}
     for cluster, group in table.sort_values(["cluster", "rank"]).groupby("cluster", sort=True):
         names[int(cluster)] = ", ".join(group["word"].head(n_words).astype(str))
     return names

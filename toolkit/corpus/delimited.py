@@ -123,6 +123,7 @@ def read_delimited(
         reader = csv.reader(lines, delimiter=delimiter, quotechar=quotechar, strict=True)
         layout: _Layout | None = None
         row_number = 0
+        dialect = f"delimiter {delimiter!r}, quote character {quotechar!r}"
         while True:
             lines.start_record()
             try:
@@ -134,14 +135,14 @@ def read_delimited(
                     # Without a readable first row no later row can be interpreted.
                     raise CorpusError(
                         f"{path}, line {lines.record_line}: cannot read the first row: {exc} "
-                        f"(delimiter {delimiter!r}, quote character {quotechar!r})"
+                        f"({dialect})"
                     ) from None
                 yield Problem(
                     str(path),
                     lines.record_line,
                     None,
                     "malformed row",
-                    f"{exc} (delimiter {delimiter!r}, quote character {quotechar!r})",
+                    f"{exc} ({dialect})",
                 )
                 row_number += 1
                 continue
@@ -157,7 +158,7 @@ def read_delimited(
                         )
                     continue
             number, row_number = row_number, row_number + 1
-            yield _read_row(path, row, number, layout, lines, delimiter, split_long)
+            yield _read_row(path, row, number, layout, lines, dialect, split_long)
 
 
 class _Layout:
@@ -233,7 +234,7 @@ def _read_row(
     number: int,
     layout: _Layout,
     lines: LineReader,
-    delimiter: str,
+    dialect: str,
     split_long: int,
 ) -> Read | Problem:
     line = lines.record_line
@@ -250,7 +251,7 @@ def _read_row(
             line,
             doc_id,
             "malformed row",
-            f"expected {layout.width} fields, found {len(row)} (delimiter {delimiter!r})",
+            f"expected {layout.width} fields, found {len(row)} ({dialect})",
         )
     used = set(mapping.values())
     metadata = {

@@ -93,6 +93,7 @@ class SentenceTransformerEncoder:
         self.threads = threads
         self.path = resolve_model(model)
         self._model: Any = None
+        self._tokenizer: Any = None
 
     @property
     def model(self) -> Any:
@@ -127,8 +128,18 @@ class SentenceTransformerEncoder:
 
     @property
     def tokenizer(self) -> Any:
-        """The model's own tokenizer."""
-        return self.model.tokenizer
+        """The model's own tokenizer (read without loading the weights when possible)."""
+        if self._model is not None:
+            return self._model.tokenizer
+        if self._tokenizer is None:
+            from transformers import AutoTokenizer
+
+            try:
+                self._tokenizer = AutoTokenizer.from_pretrained(str(self.path))
+            except (OSError, ValueError):
+                # Tokenizer files in a sub-module folder: sentence-transformers knows where.
+                return self.model.tokenizer
+        return self._tokenizer
 
     @property
     def dim(self) -> int:

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import write_json
+from toolkit.io import shareable, write_json
 
 MARKER = "_complete.json"
 
@@ -51,6 +51,7 @@ class StageCache:
         final = self.folder(stage, key)
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=final.parent))
+        shareable(tmp, directory=True)
         try:
             write(tmp)
             write_json(tmp / MARKER, {"stage": stage, "key": key})

@@ -152,27 +152,15 @@ class Run:
 
     def topics_of(self, text: str) -> pd.DataFrame:
         """Topic shares of a new text: columns topic, label, share (largest first)."""
-        from toolkit.topics import infer_topics
-
         tokens = self.pipeline.transform_text(text)
         if not tokens:
             raise ValueError(
                 "the text has no tokens the run's vocabulary knows (empty after the text pipeline)"
             )
         result = self.topic_model
-        shares = infer_topics(
-            [tokens],
-            result.topic_word,
-            result.alpha,
-            result.vocabulary,
-            seed=self.config.seed,
-            **self._topic_inference_extras(),
-        )[0]
+        shares = result.infer([tokens], seed=self.config.seed)[0]
         table = pd.DataFrame({"topic": range(len(shares)), "label": result.labels, "share": shares})
         return table.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
-
-    def _topic_inference_extras(self) -> dict[str, Any]:
-        return {}
 
     def gensim_model(self, trust: bool = False) -> Any:
         """gensim's own saved model (pickle-based): only with ``trust=True`` for folders you trust."""
@@ -184,7 +172,7 @@ class Run:
             )
         from gensim.models import LdaModel
 
-        path = self._stage_dir("topics") / "gensim" / "model"
+        path = self._stage_dir("topics") / "gensim" / "lda.model"
         if not path.exists():
             raise RunError(
                 f"{path} not found (output.gensim_model was off, or the model is not LDA)"
@@ -359,24 +347,24 @@ class Run:
         """The ``k`` articles nearest to free ``text``, best first (columns as :meth:`similar`)."""
         if not text or not text.strip():
             raise ValueError("empty query: give some words to search for")
-        mode = mode or self.index.default_mode
+        from toolkit.search.index import QUERY_WEIGHTS
+
+        index = self.index
+        mode = mode or index.config.mode
         tokens = self.pipeline.transform_text(text)
+        weights = index.config.weights or QUERY_WEIGHTS
+        modes = index.available_modes()
+        # the model is loaded (and the query encoded) only when its vector counts for the ranking
+        wants_dense = mode == "dense" or (mode == "hybrid" and weights.get("dense", 0) > 0)
         dense = None
-        if (
-            mode in ("dense", "hybrid")
-            and self._encoder is not None
-            and "dense" in self.index.available_modes()
-        ):
+        if wants_dense and self._encoder is not None and "dense" in modes:
             dense = self._encoder.encode([text])[0]
-        lsa = self._lsa.transform([tokens])[0] if "lsa" in self.index.vector_kinds() else None
-        topics = None
-        if mode == "topics":
-            topics = self.topics_of(text).sort_values("topic")["share"].to_numpy()
-        hits = self.index.search(
+        wants_lsa = mode == "lsa" or (mode == "hybrid" and weights.get("lsa", 0) > 0)
+        lsa = self._lsa.transform([tokens])[0] if wants_lsa and "lsa" in modes else None
+        hits = index.search(
             tokens,
             query_dense=dense,
             query_lsa=lsa,
-            query_topics=topics,
             k=k,
             mode=mode,
             mask=self._mask(date_from, date_to, label, theme),
@@ -384,20 +372,18 @@ class Run:
         return self._frame(hits, set(tokens), None)
 
     def duplicates(self, threshold: float | None = None) -> pd.DataFrame:
-        """Pairs of near-identical articles: id_a, id_b, score (and a lexical overlap column)."""
+        """Pairs of near-identical articles: id_a, id_b, score (cosine) and jaccard (shingles)."""
+        from toolkit.io import read_npy
         from toolkit.search import near_duplicates
+        from toolkit.text import load_tokenized
 
         emb_dir = self._stage_dir("embeddings")
-        from toolkit.io import read_npy
-
         vectors = read_npy(emb_dir / "doc_vectors.npy", mmap=True)
         ids = read_json(emb_dir / "doc_ids.json")
-        limit = (
-            threshold
-            if threshold is not None
-            else (self.config.search.duplicate_threshold if self.config.search else 0.95)
-        )
-        return near_duplicates(np.asarray(vectors), ids, threshold=limit)
+        if threshold is None:
+            threshold = self.config.search.duplicate_threshold if self.config.search else 0.95
+        tokens = load_tokenized(self._stage_dir("text")).documents()
+        return near_duplicates(np.asarray(vectors), ids, threshold=threshold, doc_tokens=tokens)
 
 
 # An article passes a theme filter when the theme is its best theme or covers this share of it.

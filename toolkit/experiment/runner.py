@@ -20,7 +20,7 @@ from toolkit.errors import ConfigError
 from toolkit.experiment.cache import MARKER, StageCache, default_cache_dir
 from toolkit.experiment.manifest import environment
 from toolkit.experiment.stages import STAGE_VERSIONS, STAGES, Context, write_documents_table
-from toolkit.io import hash_obj, write_csv, write_json, write_text
+from toolkit.io import hash_obj, share_tree, write_csv, write_json, write_text
 from toolkit.progress import status
 
 
@@ -147,7 +147,11 @@ def execute(
             **environment(),
             **ctx.extra_manifest,
         }
+        if "search" in metrics:
+            # recall@10 of the approximate index against exact search, measured at build time
+            manifest["search_ann"] = metrics["search"].get("ann")
         write_json(staging / "manifest.json", manifest)
+        share_tree(staging)
         if folder.exists():
             shutil.rmtree(folder)
         os.replace(staging, folder)
@@ -189,12 +193,12 @@ def run_experiment(
 
 
 SWEEP_METRICS = (
-    ("topics", "c_npmi"),
-    ("topics", "c_v"),
-    ("topics", "u_mass"),
+    ("topics", "coherence_c_npmi"),
+    ("topics", "coherence_c_v"),
+    ("topics", "coherence_u_mass"),
     ("topics", "diversity"),
     ("topics", "stability"),
-    ("topics", "perplexity"),
+    ("topics", "heldout_perplexity"),
     ("clusters", "nmi"),
     ("clusters", "silhouette"),
     ("clusters", "outlier_share"),

@@ -15,7 +15,9 @@ def _categories(values: pd.Series) -> list[str]:
     return sorted(counts.index, key=lambda v: (v in ("none", "-1", "nan"), -counts[v], v))
 
 
-def document_map_figure(points: pd.DataFrame, color_by: str, title: str) -> Figure:
+def document_map_figure(
+    points: pd.DataFrame, color_by: str, title: str, axis: str = "UMAP"
+) -> Figure:
     """Static scatter of the 2-D layout.
 
     Parameters
@@ -44,8 +46,8 @@ def document_map_figure(points: pd.DataFrame, color_by: str, title: str) -> Figu
         )
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.set_xlabel("UMAP 1")
-    ax.set_ylabel("UMAP 2")
+    ax.set_xlabel(f"{axis} 1")
+    ax.set_ylabel(f"{axis} 2")
     ax.set_title(title, loc="left")
     ax.legend(
         loc="upper left",
@@ -61,7 +63,7 @@ def document_map_figure(points: pd.DataFrame, color_by: str, title: str) -> Figu
 
 def document_map_html(
     points: pd.DataFrame, color_by: list[str], hover: list[str], title: str
-) -> object:
+, axis: str = "UMAP") -> object:
     """Interactive map (plotly) with a dropdown to colour by each column in ``color_by``.
 
     ``points`` has ``x``, ``y``, ``id``, ``title`` and the colour columns; ``hover`` names the
@@ -119,8 +121,8 @@ def document_map_html(
         title=title,
         template="plotly_white",
         height=650,
-        xaxis={"showticklabels": False, "title": "UMAP 1"},
-        yaxis={"showticklabels": False, "title": "UMAP 2"},
+        xaxis={"showticklabels": False, "title": f"{axis} 1"},
+        yaxis={"showticklabels": False, "title": f"{axis} 2"},
         legend={"title": {"text": color_by[0]}},
         updatemenus=[{"buttons": buttons, "x": 0, "y": 1.08, "xanchor": "left", "showactive": True}]
         if len(color_by) > 1

@@ -9,6 +9,7 @@ import pandas as pd
 
 from toolkit.plots.documents import document_map_figure, document_map_html
 from toolkit.plots.style import save_html, save_png
+from toolkit.experiment.runner import SWEEP_METRICS
 from toolkit.plots.sweep import sweep_figure
 from toolkit.plots.themes import theme_profile_figure, topic_theme_heatmap, topic_theme_matrix
 from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_over_time_figure
@@ -17,6 +18,11 @@ from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_o
 def theme_names(run: object) -> list[str]:
     themes = run.config.themes  # type: ignore[attr-defined]
     return list(themes.definitions) if themes is not None else []
+
+
+def theme_threshold(run: object) -> float | None:
+    """The score below which a paragraph's theme is ``none``, as the run used it."""
+    return run.metrics.get("themes", {}).get("settings", {}).get("threshold")  # type: ignore[attr-defined]
 
 
 def most_mixed_document(theme_paragraphs: pd.DataFrame) -> str:
@@ -58,6 +64,12 @@ def map_points(run: object) -> pd.DataFrame | None:
             f"{d} ¶{p}" for d, p in zip(points["doc_id"], points["paragraph"], strict=True)
         ]
     return points
+
+
+def layout_axis(run: object) -> str:
+    """Name of the 2-D layout's axes: UMAP, or the fallback the clusters stage used."""
+    method = run.metrics.get("clusters", {}).get("layout_method", "umap")  # type: ignore[attr-defined]
+    return "UMAP" if method == "umap" else str(method).upper()
 
 
 def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[Path]:
@@ -106,12 +118,12 @@ def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[P
                 if c in points and not (c == "label" and (points["label"] == "none").all())
             ]
             for column in colourings:
-                fig = document_map_figure(points, column, f"Dokumentkarte nach {column}")
+                fig = document_map_figure(points, column, f"Dokumentkarte nach {column}", layout_axis(run))
                 written.append(save_png(fig, out / f"document_map_{column}.png"))
             hover = [c for c in colourings]
             written.append(
                 save_html(
-                    document_map_html(points, colourings, hover, "Dokumentkarte"),
+                    document_map_html(points, colourings, hover, "Dokumentkarte", layout_axis(run)),
                     out / "document_map.html",
                     "document-map",
                 )
@@ -124,27 +136,13 @@ def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[P
             paragraphs[paragraphs["doc_id"] == doc_id],
             theme_names(run),
             f"Themenprofil: {title}",
-            run.metrics.get("themes", {}).get("threshold"),
+            theme_threshold(run),
         )
         written.append(save_png(fig, out / "theme_profile.png"))
     return written
 
 
-METRIC_COLUMNS = {
-    f"{stage}.{metric}"
-    for stage in ("topics", "clusters")
-    for metric in (
-        "c_npmi",
-        "c_v",
-        "u_mass",
-        "diversity",
-        "stability",
-        "perplexity",
-        "nmi",
-        "silhouette",
-        "outlier_share",
-    )
-}
+METRIC_COLUMNS = {f"{stage}.{metric}" for stage, metric in SWEEP_METRICS}
 
 
 def write_sweep_plot(sweep_folder: Path) -> Path | None:

@@ -14,7 +14,8 @@ from matplotlib.figure import Figure
 
 from toolkit.io import write_bytes, write_text
 
-PALETTE = plt.get_cmap("tab20").colors
+# tab10 first: its neighbours are clearly distinct; tab20's light shades only after ten categories
+PALETTE = plt.get_cmap("tab10").colors + plt.get_cmap("tab20").colors[1::2]
 NONE_COLOR = "#bbbbbb"
 
 plt.rcParams.update(

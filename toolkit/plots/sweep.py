@@ -7,8 +7,8 @@ from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
 PANELS = (
-    ("topics.c_npmi", "Kohärenz NPMI"),
-    ("topics.c_v", "Kohärenz c_v"),
+    ("topics.coherence_c_npmi", "Kohärenz NPMI"),
+    ("topics.coherence_c_v", "Kohärenz c_v"),
     ("topics.diversity", "Diversität"),
     ("topics.stability", "Stabilität (Seeds)"),
 )
@@ -19,7 +19,7 @@ def sweep_figure(summary: pd.DataFrame, x: str) -> Figure:
 
     Examples
     --------
-    >>> s = pd.DataFrame({"topics.num_topics": [5, 10], "topics.c_v": [0.4, 0.5]})
+    >>> s = pd.DataFrame({"topics.num_topics": [5, 10], "topics.coherence_c_v": [0.4, 0.5]})
     >>> fig = sweep_figure(s, "topics.num_topics")
     """
     panels = [(c, t) for c, t in PANELS if c in summary]

@@ -7,11 +7,11 @@ from typing import Any
 HEADLINE = {
     "corpus": ("documents", "skipped"),
     "text": ("tokens", "vocabulary"),
-    "topics": ("model", "num_topics", "unit", "c_npmi", "c_v", "u_mass", "diversity", "stability",
-               "perplexity"),
+    "topics": ("model", "num_topics", "unit", "coherence_c_npmi", "coherence_c_v", "diversity",
+               "stability", "heldout_perplexity"),
     "embeddings": ("documents", "paragraphs", "dim"),
     "clusters": ("num_clusters", "outlier_share", "silhouette", "nmi", "ari", "v_measure"),
-    "themes": ("threshold", "share_none"),
+    "themes": ("paragraph_share",),
     "search": ("documents", "modes"),
 }
 

@@ -5,6 +5,10 @@ vectors takes tens of milliseconds, at the price of occasionally missing a true 
 often is measured at build time: recall@10 against exact search on a sample of the documents
 used as queries, stored with the index so a run's manifest can report it.
 
+The graph's level assignment is seeded (``random_seed``), but hnswlib inserts with several
+threads, so two builds can differ in a few edges; queries against one saved index are
+deterministic.
+
 Examples
 --------
 >>> import numpy as np

@@ -24,9 +24,10 @@ import numpy as np
 from toolkit.config import SearchConfig
 from toolkit.io import copy_tree_atomic, read_npy, write_npy
 
-# A document used as a query is cut to its top TF-IDF terms: on 10kgnad (label precision@10)
-# the top 30 beat the whole text (see toolkit.search.index for the numbers).
-DOC_QUERY_TERMS = 30
+# A document used as a query is cut to its top TF-IDF terms. On 10kgnad (label precision@10 of
+# BM25 alone) 10 terms: 0.470, 30: 0.531, 50: 0.573, 100: 0.591, the whole text: 0.588; 100
+# terms match the whole text's quality at a bounded query cost for long articles.
+DOC_QUERY_TERMS = 100
 
 
 class LexicalIndex:

@@ -37,20 +37,21 @@ LINKING_ELEMENTS: tuple[str, ...] = ("", "s", "es", "n", "en", "er", "e")
 
 
 @lru_cache(maxsize=1)
-def _function_words() -> frozenset[str]:
+def function_words() -> frozenset[str]:
+    """German function words (stopwords-iso), which are never compound parts."""
     return frozenset(stopwordsiso.stopwords("de"))
 
 
 def _split_solid(word: str, vocabulary: Collection[str], min_part: int) -> list[str] | None:
     """Best split of a hyphen-free ``word`` into at least two known parts, or None."""
-    function_words = _function_words()
+    stop = function_words()
     n = len(word)
     # best[i]: (number of parts, negative lengths of the parts, parts) for the suffix word[i:]
     best: list[tuple[int, tuple[int, ...], list[str]] | None] = [None] * (n + 1)
     for start in range(n - min_part, -1, -1):
         for end in range(start + min_part, n + 1):
             part = word[start:end]
-            if part not in vocabulary or part in function_words:
+            if part not in vocabulary or part in stop:
                 continue
             for link in LINKING_ELEMENTS:
                 rest = end + len(link)
@@ -100,7 +101,9 @@ def split_compound(word: str, vocabulary: Collection[str], min_part: int = 3) ->
     if "-" in word:
         pieces = [piece for piece in word.split("-") if piece]
         if len(pieces) > 1:
-            return [part for piece in pieces for part in split_compound(piece, vocabulary, min_part)]
+            return [
+                part for piece in pieces for part in split_compound(piece, vocabulary, min_part)
+            ]
         word = pieces[0] if pieces else word
     parts = _split_solid(word, vocabulary, min_part) if len(word) >= 2 * min_part else None
     return parts if parts is not None else [word]

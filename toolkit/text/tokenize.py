@@ -3,7 +3,8 @@
 Decisions (each one tested in ``tests/test_text.py``):
 
 - Hyphenated compounds stay whole (``NATO-Verteidigungsminister``, ``NATO-Ukraine-Rat``,
-  ``2,5-fach``); the hyphen variants U+2010 and U+2011 are written as ``-``.
+  ``2,5-fach``); the hyphen variants U+2010 and U+2011 are written as ``-``, soft hyphens
+  (U+00AD) are removed.
 - Truncated coordinations keep their first conjunct without the hyphen: ``Staats- und
   Regierungschefs`` gives ``Staats``, ``und``, ``Regierungschefs``. The fragment still carries
   content (its lemma is ``Staat``); completing it needs a compound splitter.
@@ -41,19 +42,30 @@ ABBREVIATIONS = (
 # so that a missing space after a sentence end ("Ende.Die") is not taken for an address.
 DOMAINS = ("at", "ch", "com", "de", "eu", "info", "net", "org")
 
+_ADDRESS = re.compile(
+    rf"""
+    (?:https?://|www\.)[^\s"'<>„“”»«]+[^\s"'<>„“”»«.,;:!?)]
+    |[\w.+-]+@[\w-]+(?:\.[\w-]+)+
+    |[^\W_][\w-]*(?:\.[\w-]+)*\.(?:{"|".join(DOMAINS)})\b(?:/[^\s"'<>„“”»«]*)?
+    """,
+    re.VERBOSE,
+)
+# Substrings every address contains: most paragraphs have none, and then the address pass
+# (a second scan of the text) is skipped.
+_ADDRESS_MARKERS = ("@", "www.", "://", *(f".{domain}" for domain in DOMAINS))
+
 _TOKEN = re.compile(
     rf"""
-    (?P<skip>(?:https?://|www\.)[^\s"'<>„“”»«]+[^\s"'<>„“”»«.,;:!?)]
-        |[\w.+-]+@[\w-]+(?:\.[\w-]+)+
-        |[^\W_][\w-]*(?:\.[\w-]+)*\.(?:{"|".join(DOMAINS)})\b(?:/[^\s"'<>„“”»«]*)?)
-    |(?P<abbrev>(?:[^\W\d_]\.){{2,}}|\b(?:{"|".join(ABBREVIATIONS)})\.)
+    (?P<abbrev>(?:[^\W\d_]\.){{2,}}|\b(?:{"|".join(ABBREVIATIONS)})\.)
     |(?P<number>\d+(?:[.,]\d+)+(?:[{_HYPHENS}][^\W_]+)*)
     |(?P<word>[^\W_]+(?:(?:[{_HYPHENS}]|['’](?=[^\W_]))[^\W_]+)*)
     |(?P<punct>\S)
     """,
     re.VERBOSE,
 )
-_NORMALISE_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
+# Hyphen variants become "-"; soft hyphens (invisible break hints in web text) are removed,
+# otherwise they would cut a word in two.
+_NORMALISE = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": None})
 
 
 def tokenize_clauses(text: str) -> list[list[str]]:
@@ -67,16 +79,20 @@ def tokenize_clauses(text: str) -> list[list[str]]:
     >>> tokenize_clauses('Er sagte: "Waffen, Nachschub und Wartung."')
     [['Er', 'sagte'], ['Waffen'], ['Nachschub', 'und', 'Wartung']]
     """
+    if any(marker in text for marker in _ADDRESS_MARKERS):
+        # an address becomes a punctuation mark: dropped, and the end of a clause
+        text = _ADDRESS.sub(" | ", text)
+    if "\u2010" in text or "\u2011" in text or "\u00ad" in text:
+        text = text.translate(_NORMALISE)
     clauses: list[list[str]] = []
     current: list[str] = []
     for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        if kind == "word" or kind == "number" or kind == "abbrev":
-            current.append(match.group().translate(_NORMALISE_HYPHENS))
-        elif current:
-            # punctuation, or a dropped URL / address, ends the clause
-            clauses.append(current)
-            current = []
+        if match.lastgroup == "punct":
+            if current:
+                clauses.append(current)
+                current = []
+        else:
+            current.append(match.group())
     if current:
         clauses.append(current)
     return clauses

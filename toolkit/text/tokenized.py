@@ -9,7 +9,7 @@ from gensim.corpora import Dictionary
 
 @dataclass
 class TokenizedCorpus:
-    """Final tokens (lemmas, phrases merged, stopwords dropped) of every paragraph of every document.
+    """Final tokens (lemmas, phrases merged, stopwords dropped) of each paragraph of each document.
 
     Parameters
     ----------

@@ -87,7 +87,7 @@ class LdaTopicModel:
     def __init__(
         self,
         num_topics: int,
-        passes: int = 20,
+        passes: int = 10,
         iterations: int = 400,
         alpha: float | str | np.ndarray = "auto",
         eta: float | str | np.ndarray | None = None,
@@ -117,6 +117,14 @@ class LdaTopicModel:
 
     def fit(self, texts: list[list[str]], dictionary: Dictionary) -> Self:
         """Fit on token lists whose vocabulary is ``dictionary`` (unknown tokens are ignored)."""
+        if self.init not in ("nmf", "random"):
+            raise ValueError(f"init must be 'nmf' or 'random', got {self.init!r}")
+        if self.multicore and isinstance(self.alpha, str) and self.alpha == "auto":
+            raise ValueError(
+                "topics.alpha='auto' is not available with topics.model=lda_multicore "
+                "(gensim cannot learn alpha in parallel); "
+                "use 'symmetric', 'asymmetric' or a number"
+            )
         self.dictionary_ = dictionary
         corpus = [dictionary.doc2bow(t) for t in texts]
         common = dict(
@@ -133,12 +141,6 @@ class LdaTopicModel:
             dtype=np.float64,
         )
         if self.multicore:
-            if isinstance(self.alpha, str) and self.alpha == "auto":
-                raise ValueError(
-                    "topics.alpha='auto' is not available with topics.model=lda_multicore "
-                    "(gensim cannot learn alpha in parallel); "
-                    "use 'symmetric', 'asymmetric' or a number"
-                )
             model = LdaMulticore(workers=self.workers, **common)
         else:
             model = LdaModel(**common)
@@ -148,8 +150,6 @@ class LdaTopicModel:
             total = sum(count for bow in corpus for _, count in bow)
             model.state.sstats[...] = start * (total / self.num_topics)
             model.sync_state()
-        elif self.init != "random":
-            raise ValueError(f"init must be 'nmf' or 'random', got {self.init!r}")
         model.update(corpus)
         self.model_ = model
         self.topic_word_ = normalize_rows(self.model_.get_topics())

@@ -108,6 +108,11 @@ class TopicsResult:
         if self.idf is not None:
             io.write_npy(folder / "idf.npy", self.idf)
         if gensim_model and hasattr(self.model, "save") and hasattr(self.model, "id2word"):
+            # gensim logs lifecycle events with wall-clock times into the pickle; without them
+            # two runs of the same config write the same bytes
+            for part in (self.model, getattr(self.model, "state", None), self.model.id2word):
+                if part is not None:
+                    part.lifecycle_events = None
             with tempfile.TemporaryDirectory(dir=folder) as tmp:
                 self.model.save(str(Path(tmp) / "lda.model"))
                 io.copy_tree_atomic(tmp, folder / "gensim")

@@ -14,6 +14,40 @@ def default_analyze(term: str) -> list[str]:
     return ["_".join(words), *words] if len(words) > 1 else words
 
 
+# A seed token also seeds a compound that ends with it (``artilleriemunition`` for
+# ``munition``) when it is at least this long, so short stems do not match by accident.
+MIN_HEAD_LENGTH = 5
+
+
+def containing_token_ids(token: str, dictionary: Dictionary) -> set[int]:
+    """Ids of ``token`` and of the dictionary tokens that contain it as a part.
+
+    A part is a piece of a phrase (``aktionsplan_für_die_rüstungsproduktion``) or of a
+    hyphenated compound (``nato-beitritt``), or the head of a closed compound
+    (``artilleriemunition``). Phrases swallow the single tokens they are made of, so without
+    this a seed such as ``Rüstungsproduktion`` can vanish from the vocabulary of a small corpus.
+
+    Examples
+    --------
+    >>> d = Dictionary([["nato-beitritt", "beitritt", "artilleriemunition", "bei"]])
+    >>> sorted(d[i] for i in containing_token_ids("beitritt", d))
+    ['beitritt', 'nato-beitritt']
+    >>> sorted(d[i] for i in containing_token_ids("munition", d))
+    ['artilleriemunition']
+    """
+    ids = set()
+    for candidate, token_id in dictionary.token2id.items():
+        if candidate == token:
+            ids.add(token_id)
+            continue
+        parts = candidate.replace("-", "_").split("_")
+        if token in parts or (
+            len(token) >= MIN_HEAD_LENGTH and any(p.endswith(token) for p in parts)
+        ):
+            ids.add(token_id)
+    return ids
+
+
 def seed_term_ids(
     themes: dict[str, list[str]],
     dictionary: Dictionary,
@@ -21,8 +55,9 @@ def seed_term_ids(
 ) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
     """Map each theme's seed terms to dictionary ids.
 
-    A term maps to every token ``analyze`` gives it that is in the dictionary; a term with no
-    such token is reported as missing rather than dropped silently.
+    A term maps to every dictionary token that is, or contains, a token ``analyze`` gives it
+    (see :func:`containing_token_ids`); a term with no such token is reported as missing
+    rather than dropped silently.
 
     Returns
     -------
@@ -43,7 +78,9 @@ def seed_term_ids(
     for name, terms in themes.items():
         found: set[int] = set()
         for term in terms:
-            term_ids = {dictionary.token2id[t] for t in analyze(term) if t in dictionary.token2id}
+            term_ids: set[int] = set()
+            for token in analyze(term):
+                term_ids |= containing_token_ids(token, dictionary)
             if term_ids:
                 found |= term_ids
             else:

@@ -49,6 +49,7 @@ def make_model(
         seed=seed,
         multicore=config.model == "lda_multicore",
         workers=config.workers,
+        init=config.init,
         seed_ids=seed_ids,
     )
 
@@ -87,6 +88,11 @@ def _doc_topics(
     docs = np.array([d for d, _ in index], dtype=int)
     np.add.at(sums, docs, unit_topics * lengths[:, None])
     return normalize_rows(sums, fallback=prior)
+
+
+def _json_number(value: float) -> float | None:
+    """``value``, or None where JSON has no number (NaN, infinities)."""
+    return float(value) if math.isfinite(value) else None
 
 
 def _topic_table(topic_word: np.ndarray, vocabulary: list[str], n: int) -> pd.DataFrame:
@@ -219,8 +225,8 @@ def fit_topics(
         theta = model.transform(list(estimate))
         bows = [dictionary.doc2bow(list(s)) for s in score]
         loglik = heldout_log_likelihood(theta, topic_word, bows)
-        metrics["heldout_log_likelihood_per_word"] = loglik
-        metrics["heldout_perplexity"] = math.exp(-loglik) if math.isfinite(loglik) else None
+        metrics["heldout_log_likelihood_per_word"] = _json_number(loglik)
+        metrics["heldout_perplexity"] = _json_number(math.exp(-loglik))
 
     tic = time.perf_counter()
     words = top_words(topic_word, vocabulary, max(config.coherence_top_n, DIVERSITY_TOP_N))
@@ -228,12 +234,14 @@ def fit_topics(
     top_n = config.coherence_top_n
     for measure in config.coherence:
         mean, per_topic = topic_coherence(words, documents, dictionary, measure, top_n)
-        metrics[f"coherence_{measure}"] = mean
-        metrics[f"coherence_{measure}_per_topic"] = per_topic
+        metrics[f"coherence_{measure}"] = _json_number(mean)
+        metrics[f"coherence_{measure}_per_topic"] = [_json_number(v) for v in per_topic]
         if reference_texts is not None:
             mean, per_topic = topic_coherence(words, reference_texts, dictionary, measure, top_n)
-            metrics[f"reference_coherence_{measure}"] = mean
-            metrics[f"reference_coherence_{measure}_per_topic"] = per_topic
+            metrics[f"reference_coherence_{measure}"] = _json_number(mean)
+            metrics[f"reference_coherence_{measure}_per_topic"] = [
+                _json_number(v) for v in per_topic
+            ]
     metrics["diversity"] = topic_diversity(words, DIVERSITY_TOP_N)
     timings["evaluate_seconds"] = time.perf_counter() - tic
 

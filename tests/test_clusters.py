@@ -1,0 +1,365 @@
+"""Tests of the clusters stage: labels, metrics, outliers, tiny corpora, determinism, round trip."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit.clusters import (
+    ClusterResult,
+    assign_outliers,
+    auto_num_clusters,
+    cluster_metrics,
+    cluster_names,
+    cluster_vectors,
+    combine_vectors,
+    fit_clusters,
+    label_clusters,
+    layout_2d,
+    reduce_vectors,
+)
+from toolkit.config import ClustersConfig, ReduceConfig
+
+NO_UMAP = ReduceConfig(method="none")
+
+
+def blobs(sizes: list[int], dim: int = 8, spread: float = 0.05, seed: int = 0) -> np.ndarray:
+    """Well separated groups of points around orthogonal directions."""
+    rng = np.random.default_rng(seed)
+    groups = [np.eye(dim)[g] + rng.normal(0, spread, size=(n, dim)) for g, n in enumerate(sizes)]
+    return np.vstack(groups)
+
+
+def topic_tokens(sizes: list[int], seed: int = 0) -> list[list[str]]:
+    """Documents of three topics that all share the word ``jahr``."""
+    vocab = [
+        ["nato", "munition", "ruestung", "schweden"],
+        ["bundesliga", "tor", "trainer", "spiel"],
+        ["boerse", "aktie", "zins", "inflation"],
+    ]
+    rng = np.random.default_rng(seed)
+    docs = []
+    for group, n in enumerate(sizes):
+        for _ in range(n):
+            docs.append([*rng.choice(vocab[group], size=6).tolist(), "jahr"])
+    return docs
+
+
+# ---------------------------------------------------------------------------------------------
+# labels
+
+
+def test_ctfidf_distinctive_words_first_and_shared_word_last() -> None:
+    labels = np.array([0, 0, 1, 1, 2, 2])
+    docs = [
+        ["nato", "nato", "munition", "jahr"],
+        ["nato", "ruestung", "jahr"],
+        ["tor", "tor", "trainer", "jahr"],
+        ["tor", "spiel", "jahr"],
+        ["aktie", "aktie", "zins", "jahr"],
+        ["aktie", "boerse", "jahr"],
+    ]
+    table = label_clusters(labels, docs, n_words=10)
+    assert list(table.columns) == ["cluster", "rank", "word", "weight"]
+    tops = table[table["rank"] == 1].set_index("cluster")["word"].to_dict()
+    assert tops == {0: "nato", 1: "tor", 2: "aktie"}
+    for _, group in table.groupby("cluster"):
+        # "jahr" is as frequent in the cluster as the second word, but it is in every cluster.
+        assert group["word"].iloc[-1] == "jahr"
+        assert group["weight"].is_monotonic_decreasing
+        assert group["rank"].tolist() == list(range(1, len(group) + 1))
+
+
+def test_ctfidf_formula_and_outliers_excluded() -> None:
+    labels = np.array([0, 1, -1])
+    docs = [["a", "a", "b"], ["b"], ["a", "zzz"]]
+    table = label_clusters(labels, docs, n_words=5)
+    assert "zzz" not in set(table["word"])
+    weight = table.set_index(["cluster", "word"])["weight"]
+    mean_size = 4 / 2  # four non-outlier tokens over two classes
+    assert weight[(0, "a")] == pytest.approx(2 / 3 * np.log(1 + mean_size / 2))
+    assert weight[(0, "b")] == pytest.approx(1 / 3 * np.log(1 + mean_size / 2))
+    assert weight[(1, "b")] == pytest.approx(1.0 * np.log(1 + mean_size / 2))
+
+
+def test_ctfidf_respects_n_words_and_rejects_bad_input() -> None:
+    docs = topic_tokens([5, 5, 5])
+    labels = np.repeat([0, 1, 2], 5)
+    table = label_clusters(labels, docs, n_words=2)
+    assert table.groupby("cluster").size().tolist() == [2, 2, 2]
+    with pytest.raises(ValueError, match="cluster labels"):
+        label_clusters(labels[:-1], docs, n_words=2)
+    assert label_clusters(np.array([-1, -1]), [["a"], ["b"]], 3).empty
+
+
+def test_cluster_names_cover_clusters_without_words() -> None:
+    table = label_clusters(np.array([0, 0, 1, -1]), [["nato", "gipfel"], ["nato"], [], ["x"]], 3)
+    assert cluster_names(table, clusters=[-1, 0, 1]) == {0: "nato, gipfel", 1: "cluster 1"}
+
+
+# ---------------------------------------------------------------------------------------------
+# metrics
+
+
+def test_metrics_against_known_labelings() -> None:
+    points = blobs([4, 4])
+    truth = ["a"] * 4 + ["b"] * 4
+    perfect = cluster_metrics(points, np.repeat([5, 7], 4), truth)
+    assert perfect["nmi"] == pytest.approx(1.0)
+    assert perfect["ari"] == pytest.approx(1.0)
+    assert perfect["v_measure"] == pytest.approx(1.0)
+    assert perfect["silhouette"] > 0.8
+    assert perfect["num_clusters"] == 2
+    # Alternating clusters carry no information about the truth.
+    useless = cluster_metrics(points, np.tile([0, 1], 4), truth)
+    assert useless["nmi"] == pytest.approx(0.0, abs=1e-9)
+    assert useless["ari"] < 0
+    assert useless["silhouette"] < 0
+
+
+def test_metrics_skip_silhouette_and_unlabelled_documents() -> None:
+    points = blobs([3, 3])
+    one = cluster_metrics(points, np.zeros(6, dtype=int))
+    assert one["silhouette"] is None
+    assert "2 clusters" in one["silhouette_skipped_reason"]
+    assert "nmi" not in one
+    partial = cluster_metrics(points, np.repeat([0, 1], 3), ["a", None, "a", "b", None, "b"])
+    assert partial["labelled_docs"] == 4
+    assert partial["nmi"] == pytest.approx(1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# clustering and outliers
+
+
+def test_kmeans_auto_k_rule_and_pure_clusters() -> None:
+    assert [auto_num_clusters(n) for n in (2, 3, 13, 36, 200, 1028, 10**6)] == [
+        1, 2, 3, 4, 10, 20, 20]
+    points = reduce_vectors(blobs([10, 12, 14]), NO_UMAP, seed=0)
+    labels = cluster_vectors(points, ClustersConfig(method="kmeans", num_clusters="auto"), seed=0)
+    assert len(set(labels.tolist())) == 4
+    truth = np.repeat([0, 1, 2], [10, 12, 14]).astype(str).tolist()
+    # Four clusters for three separated groups: one group splits, no cluster mixes groups.
+    assert cluster_metrics(points, labels, truth)["homogeneity"] == pytest.approx(1.0)
+
+
+def test_hdbscan_outliers_share_and_assignment() -> None:
+    rng = np.random.default_rng(1)
+    dense = blobs([20, 20], dim=2, spread=0.02)
+    scattered = rng.uniform(-3, 4, size=(4, 2)) + np.array([0, 5])
+    vectors = np.vstack([dense, scattered])
+    ids = [f"d{i}" for i in range(len(vectors))]
+    tokens = topic_tokens([20, 20, 4])
+    config = ClustersConfig(
+        reduce=ReduceConfig(method="none", metric="euclidean"), method="hdbscan",
+        min_cluster_size=5, layout=False,
+    )
+    kept = fit_clusters(ids, vectors, tokens, config, seed=0)
+    assert kept.metrics["num_clusters"] == 2
+    assert kept.metrics["outlier_share"] == pytest.approx(4 / 44)
+    assert kept.metrics["outliers_assigned"] is False
+    assert (kept.assignments["cluster"].to_numpy()[-4:] == -1).all()
+    assert kept.assignments["outlier"].sum() == 4
+
+    config.assign_outliers = True
+    assigned = fit_clusters(ids, vectors, tokens, config, seed=0)
+    assert assigned.metrics["outlier_share"] == pytest.approx(4 / 44)
+    assert assigned.metrics["outliers_assigned"] is True
+    assert (assigned.assignments["cluster"] >= 0).all()
+    assert assigned.assignments["outlier"].sum() == 4
+    before = kept.assignments["cluster"].to_numpy()[:40]
+    assert (assigned.assignments["cluster"].to_numpy()[:40] == before).all()
+
+
+def test_assign_outliers_nearest_centroid() -> None:
+    points = np.array([[0.0, 0.0], [0.0, 1.0], [10.0, 0.0], [10.0, 1.0], [6.0, 0.5], [1.0, 9.0]])
+    labels = assign_outliers(points, np.array([3, 3, 8, 8, -1, -1]))
+    assert labels.tolist() == [3, 3, 8, 8, 8, 3]
+    untouched = np.array([-1, -1])
+    assert assign_outliers(points[:2], untouched).tolist() == [-1, -1]
+
+
+def test_combine_vectors_weights_cosines() -> None:
+    a = np.array([[1.0, 0.0], [0.0, 2.0]])
+    b = np.array([[1.0, 1.0], [2.0, 2.0]])
+    combined = combine_vectors([a, b], [3.0, 1.0])
+    assert combined.dtype == np.float32
+    assert np.allclose(np.linalg.norm(combined, axis=1), 1.0)
+    # Weighted mean of the cosines 0 (block a) and 1 (block b).
+    assert combined[0] @ combined[1] == pytest.approx(0.25, abs=1e-6)
+    with pytest.raises(ValueError, match="weights"):
+        combine_vectors([a, b], [1.0])
+    with pytest.raises(ValueError, match="row counts"):
+        combine_vectors([a, b[:1]], [1.0, 1.0])
+
+
+# ---------------------------------------------------------------------------------------------
+# tiny corpora
+
+
+def test_one_document_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="at least 2 documents"):
+        fit_clusters(["only"], np.ones((1, 4)), [["nato"]], ClustersConfig(), seed=0)
+
+
+def test_three_documents_with_default_config() -> None:
+    vectors = blobs([2, 1])
+    result = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), ClustersConfig(), seed=0)
+    assert result.metrics["reduce"]["method"] == "none"
+    assert "at least 10 documents" in result.metrics["reduce"]["skipped_reason"]
+    assert result.metrics["layout_method"] == "pca"
+    assert result.assignments["cluster"].tolist()[:2] == [result.assignments["cluster"][0]] * 2
+    assert result.metrics["num_clusters"] == 2
+    assert np.isfinite(result.assignments[["x", "y"]].to_numpy()).all()
+    explicit = ClustersConfig(num_clusters=10, reduce=NO_UMAP)
+    clamped = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), explicit, seed=0)
+    assert clamped.metrics["clustering"]["k"] == 3
+    assert "num_clusters=10" in clamped.metrics["clustering"]["num_clusters_note"]
+    with pytest.raises(ValueError, match=r"clusters\.num_clusters"):
+        cluster_vectors(vectors, ClustersConfig(num_clusters=0), seed=0)
+    hdb = ClustersConfig(method="hdbscan", reduce=NO_UMAP)
+    tiny = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), hdb, seed=0)
+    assert tiny.metrics["clustering"]["min_cluster_size"] == 2
+
+
+def seed_paragraphs(seed_file: Path) -> tuple[list[str], np.ndarray, list[list[str]]]:
+    """Ids, word-count vectors and words of the paragraphs of the seed article."""
+    paragraphs = [p for p in seed_file.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    assert len(paragraphs) >= 10
+    words = [re.findall(r"\w{4,}", p.lower()) for p in paragraphs]
+    vocab = sorted({w for ws in words for w in ws})
+    index = {w: i for i, w in enumerate(vocab)}
+    counts = np.zeros((len(words), len(vocab)))
+    for row, ws in enumerate(words):
+        for w in ws:
+            counts[row, index[w]] += 1
+    return [f"p{i}" for i in range(len(words))], counts, words
+
+
+def test_seed_article_paragraphs(seed_file: Path) -> None:
+    ids, counts, words = seed_paragraphs(seed_file)
+    config = ClustersConfig(reduce=NO_UMAP)
+    result = fit_clusters(ids, counts, words, config, seed=0)
+    assert result.metrics["reduce"]["skipped_reason"] is None  # UMAP was switched off
+    assert result.metrics["num_clusters"] == auto_num_clusters(len(ids))
+    assert set(result.labels["cluster"]) == set(result.assignments["cluster"])
+    assert result.labels.groupby("cluster").size().max() == config.label_words
+    check_hdbscan_on_paragraphs(ids, counts, words, NO_UMAP)
+
+
+def check_hdbscan_on_paragraphs(ids: list[str], counts: np.ndarray, words: list[list[str]],
+                                reduce: ReduceConfig) -> None:
+    config = ClustersConfig(method="hdbscan", assign_outliers=True, reduce=reduce)
+    result = fit_clusters(ids, counts, words, config, seed=0)
+    assert len(result.assignments) == len(ids)
+    assert result.metrics["reduce"]["method"] == reduce.method
+    if result.metrics["num_clusters"] == 0:
+        # Thirteen paragraphs of one article may hold no dense group: say so, don't invent one.
+        assert result.metrics["outlier_share"] == 1.0
+        assert "min_cluster_size" in result.metrics["clustering"]["hdbscan_note"]
+    else:
+        assert (result.assignments["cluster"] >= 0).all()
+
+
+# ---------------------------------------------------------------------------------------------
+# determinism and persistence
+
+
+def _fit_blobs(config: ClustersConfig, seed: int = 0) -> ClusterResult:
+    vectors = blobs([12, 10, 8], dim=16, spread=0.2)
+    ids = [f"doc{i:02d}" for i in range(len(vectors))]
+    truth = ["nato"] * 12 + ["sport"] * 10 + ["boerse"] * 8
+    return fit_clusters(ids, vectors, topic_tokens([12, 10, 8]), config, seed, truth)
+
+
+def _file_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_same_inputs_same_bytes(tmp_path: Path) -> None:
+    config = ClustersConfig(reduce=NO_UMAP)
+    _fit_blobs(config).save(tmp_path / "a")
+    _fit_blobs(config).save(tmp_path / "b")
+    first = _file_bytes(tmp_path / "a")
+    assert sorted(first) == sorted(ClusterResult.FILES)
+    assert first == _file_bytes(tmp_path / "b")
+
+
+def test_save_load_round_trip(tmp_path: Path) -> None:
+    result = _fit_blobs(ClustersConfig(reduce=NO_UMAP, method="hdbscan", min_cluster_size=4))
+    result.save(tmp_path)
+    loaded = ClusterResult.load(tmp_path)
+    pd.testing.assert_frame_equal(loaded.assignments, result.assignments, check_dtype=False,
+                                  rtol=1e-5)
+    assert loaded.assignments["doc_id"].tolist() == result.assignments["doc_id"].tolist()
+    pd.testing.assert_frame_equal(loaded.labels, result.labels, check_dtype=False, rtol=1e-5)
+    np.testing.assert_array_equal(loaded.reduced, result.reduced)
+    assert loaded.metrics == result.metrics
+    assert loaded.cluster_names == result.cluster_names
+    assert result.metrics["nmi"] == pytest.approx(1.0)
+    loaded.save(tmp_path / "again")
+    assert _file_bytes(tmp_path / "again") == _file_bytes(tmp_path)
+
+
+def test_load_names_missing_files(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"reduced\.npy"):
+        ClusterResult.load(tmp_path)
+
+
+def test_layout_off_gives_nan_coordinates() -> None:
+    result = _fit_blobs(ClustersConfig(reduce=NO_UMAP, layout=False))
+    assert result.assignments[["x", "y"]].isna().all().all()
+    assert result.metrics["layout_method"] is None
+    assert layout_2d(np.ones((1, 3)), NO_UMAP, seed=0).tolist() == [[0.0, 0.0]]
+
+
+@pytest.mark.slow
+def test_umap_reduction_is_reproducible(tmp_path: Path) -> None:
+    reduce = ReduceConfig(n_neighbors=50, n_components=5)
+    config = ClustersConfig(num_clusters=3, reduce=reduce, layout=False)
+    first = _fit_blobs(config)
+    assert first.reduced.shape == (30, 5)
+    assert first.metrics["reduce"]["n_neighbors"] == 29
+    assert first.metrics["ari"] == pytest.approx(1.0)
+    first.save(tmp_path / "a")
+    _fit_blobs(config).save(tmp_path / "b")
+    assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
+
+
+@pytest.mark.slow
+def test_seed_article_paragraphs_with_umap(seed_file: Path, tmp_path: Path) -> None:
+    ids, counts, words = seed_paragraphs(seed_file)
+    check_hdbscan_on_paragraphs(ids, counts, words, ReduceConfig())
+    result = fit_clusters(ids, counts, words, ClustersConfig(), seed=0)
+    assert result.metrics["reduce"]["n_neighbors"] == len(ids) - 1
+    assert result.reduced.shape == (len(ids), 5)
+    assert result.metrics["num_clusters"] == auto_num_clusters(len(ids))
+    assert result.metrics["layout_method"] == "umap"
+    assert np.isfinite(result.assignments[["x", "y"]].to_numpy()).all()
+    result.save(tmp_path / "a")
+    fit_clusters(ids, counts, words, ClustersConfig(), seed=0).save(tmp_path / "b")
+    assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
+
+
+@pytest.mark.slow
+def test_default_clustering_on_10kgnad_lsa(gnad_csv: Path) -> None:
+    """k-means with the default settings separates the 10kgnad categories (LSA vectors)."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    with open(gnad_csv, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";", quotechar="'"))
+    truth = [row[0] for row in rows]
+    tokens = [re.findall(r"\w{4,}", row[1].lower()) for row in rows]
+    tfidf = TfidfVectorizer(analyzer=lambda doc: doc, min_df=2, max_df=0.5, sublinear_tf=True)
+    lsa = TruncatedSVD(100, random_state=0).fit_transform(tfidf.fit_transform(tokens))
+    config = ClustersConfig(reduce=NO_UMAP, layout=False)
+    ids = [str(i) for i in range(len(rows))]
+    result = fit_clusters(ids, lsa, tokens, config, seed=0, true_labels=truth)
+    assert result.metrics["nmi"] > 0.35
+    assert 5 <= result.metrics["num_clusters"] <= 20

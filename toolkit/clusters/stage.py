@@ -1,0 +1,159 @@
+"""The clusters stage: reduce, cluster, label and evaluate document vectors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from toolkit.clusters.cluster import assign_outliers, fit_cluster_labels
+from toolkit.clusters.evaluate import cluster_metrics
+from toolkit.clusters.label import cluster_names, label_clusters
+from toolkit.clusters.reduce import layout_2d, plan_reduction, reduce_vectors
+from toolkit.config import ClustersConfig
+from toolkit.io import read_csv, read_json, read_npy, write_csv, write_json, write_npy
+from toolkit.progress import status
+
+ASSIGNMENT_COLUMNS = ["doc_id", "cluster", "outlier", "x", "y"]
+
+
+@dataclass
+class ClusterResult:
+    """What the clusters stage produces.
+
+    Attributes
+    ----------
+    assignments : DataFrame
+        One row per document: ``doc_id``, ``cluster`` (-1 for an unassigned outlier),
+        ``outlier`` (HDBSCAN called it noise, before any assignment), ``x``, ``y`` (2-D layout;
+        NaN when ``config.layout`` is off).
+    labels : DataFrame
+        ``cluster, rank, word, weight``: class-based TF-IDF words per cluster.
+    reduced : ndarray of shape (n_docs, dim)
+        The space the clustering ran in.
+    metrics : dict
+        ``num_clusters``, ``outlier_share``, ``outliers_assigned``, ``silhouette`` (or a
+        ``silhouette_skipped_reason``), ``nmi`` / ``ari`` / ``v_measure`` with true labels, and
+        the settings actually used under ``reduce`` and ``clustering``.
+    cluster_names : dict of int to str
+        Top three label words of each cluster (``"cluster <id>"`` for one without words).
+    """
+
+    assignments: pd.DataFrame
+    labels: pd.DataFrame
+    reduced: np.ndarray
+    metrics: dict[str, Any]
+    cluster_names: dict[int, str] = field(default_factory=dict)
+
+    FILES = ("clusters.csv", "cluster_labels.csv", "reduced.npy", "metrics.json")
+
+    def save(self, folder: str | Path) -> None:
+        """Write ``clusters.csv``, ``cluster_labels.csv``, ``reduced.npy`` and ``metrics.json``."""
+        folder = Path(folder)
+        write_csv(folder / "clusters.csv", self.assignments)
+        write_csv(folder / "cluster_labels.csv", self.labels)
+        write_npy(folder / "reduced.npy", self.reduced)
+        write_json(folder / "metrics.json", self.metrics)
+
+    @classmethod
+    def load(cls, folder: str | Path) -> ClusterResult:
+        """Read a result written by :meth:`save`."""
+        folder = Path(folder)
+        missing = [name for name in cls.FILES if not (folder / name).is_file()]
+        if missing:
+            raise FileNotFoundError(f"{folder}: missing cluster files {', '.join(missing)}")
+        assignments = read_csv(folder / "clusters.csv", dtype={"cluster": "int64", "outlier": bool})
+        assignments[["x", "y"]] = assignments[["x", "y"]].astype("float64")
+        labels = read_csv(folder / "cluster_labels.csv", dtype={"word": str})
+        return cls(
+            assignments=assignments,
+            labels=labels,
+            reduced=read_npy(folder / "reduced.npy"),
+            metrics=read_json(folder / "metrics.json"),
+            cluster_names=cluster_names(labels, clusters=assignments["cluster"].unique().tolist()),
+        )
+
+
+def fit_clusters(
+    doc_ids: list[str],
+    vectors: np.ndarray,
+    doc_tokens: list[list[str]],
+    config: ClustersConfig,
+    seed: int,
+    true_labels: list[str | None] | None = None,
+) -> ClusterResult:
+    """Reduce, cluster, label and evaluate documents.
+
+    Parameters
+    ----------
+    doc_ids : list of str
+        Document (or paragraph) ids, one per row of ``vectors``.
+    vectors : ndarray of shape (n_docs, dim)
+        Document vectors (see :func:`~toolkit.clusters.combine.combine_vectors` to cluster on
+        several kinds at once).
+    doc_tokens : list of list of str
+        The text pipeline's tokens per document, used for the cluster labels.
+    config : ClustersConfig
+    seed : int
+        Seeds UMAP, k-means and the silhouette sample.
+    true_labels : list of str or None, optional
+        Known categories (None where unknown) for NMI, ARI and V-measure.
+
+    Returns
+    -------
+    ClusterResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from toolkit.config import ClustersConfig, ReduceConfig
+    >>> cfg = ClustersConfig(reduce=ReduceConfig(method="none"), num_clusters=2, layout=False)
+    >>> vecs = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    >>> toks = [["nato"], ["nato"], ["fussball"], ["fussball"]]
+    >>> result = fit_clusters(["a", "b", "c", "d"], vecs, toks, cfg, seed=0)
+    >>> sorted(result.cluster_names.values())
+    ['fussball', 'nato']
+    """
+    n_docs = len(doc_ids)
+    if len(vectors) != n_docs or len(doc_tokens) != n_docs:
+        raise ValueError(
+            f"fit_clusters got {n_docs} ids, {len(vectors)} vectors "
+            f"and {len(doc_tokens)} token lists"
+        )
+    if len(set(doc_ids)) != n_docs:
+        raise ValueError("fit_clusters got duplicate document ids")
+    plan = plan_reduction(n_docs, config.reduce)
+    status(f"clusters: reducing {n_docs} vectors ({plan['method']})")
+    reduced = reduce_vectors(vectors, config.reduce, seed)
+    labels, clustering = fit_cluster_labels(reduced, config, seed)
+    noise = labels == -1
+    if config.assign_outliers:
+        labels = assign_outliers(reduced, labels)
+
+    if config.layout:
+        coords = layout_2d(vectors, config.reduce, seed).astype(np.float64)
+    else:
+        coords = np.full((n_docs, 2), np.nan)
+    assignments = pd.DataFrame({
+        "doc_id": pd.Series(list(doc_ids), dtype=str),
+        "cluster": labels.astype(np.int64),
+        "outlier": noise,
+        "x": coords[:, 0],
+        "y": coords[:, 1],
+    })
+    table = label_clusters(labels, doc_tokens, config.label_words)
+
+    metrics = cluster_metrics(reduced, labels, true_labels, seed)
+    metrics.update(
+        num_docs=n_docs,
+        outlier_share=float(noise.mean()),
+        outliers_assigned=bool(config.assign_outliers and (labels != -1).all()),
+        reduce=plan,
+        clustering=clustering,
+        layout_method=(("umap" if plan["method"] == "umap" else "pca") if config.layout else None),
+    )
+    names = cluster_names(table, clusters=np.unique(labels).tolist())
+    return ClusterResult(assignments, table, reduced, metrics, names)

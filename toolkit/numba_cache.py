@@ -1,0 +1,52 @@
+"""Pay numba's compile cost once per machine, not once per process.
+
+UMAP and pynndescent compile dozens of numba functions on their first fit in every process
+(35–70 s on two cores), and most of them are declared without ``cache=True``, so numba
+throws the machine code away when the process ends. :func:`import_umap` makes ``cache=True``
+the default for the functions those packages define while they are imported, so the compiled
+code lands in numba's on-disk cache (``__pycache__`` beside the package, or
+``$NUMBA_CACHE_DIR``) and later processes load it in a fraction of the time. Functions numba
+cannot cache (closures over dynamic globals) are compiled as before.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+
+def _caching(decorator: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(decorator)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("cache", True)
+        return decorator(*args, **kwargs)
+
+    return wrapper
+
+
+def import_umap() -> ModuleType:
+    """Import ``umap`` with numba's on-disk cache on by default for its functions.
+
+    Examples
+    --------
+    >>> umap = import_umap()  # doctest: +SKIP
+    >>> umap.UMAP(random_state=0)  # doctest: +SKIP
+    """
+    if "umap" in sys.modules:
+        return sys.modules["umap"]
+    import numba
+
+    original = numba.njit, numba.jit
+    numba.njit, numba.jit = _caching(numba.njit), _caching(numba.jit)
+    try:
+        with warnings.catch_warnings():
+            # numba warns for the few functions it cannot cache; they simply compile as before
+            warnings.simplefilter("ignore", category=numba.NumbaWarning)
+            import umap
+    finally:
+        numba.njit, numba.jit = original
+    return umap

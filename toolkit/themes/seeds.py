@@ -1,0 +1,123 @@
+"""Theme terms from the seed terms alone: the seeds and their compound parts.
+
+Few paragraphs repeat a user's seed term literally (*Rüstungsproduktion*), but many use one of
+its parts in another compound (*Rüstungsfirma*, *Waffenschmiede*, *Verteidigungsetat*). Every
+seed is therefore split into its parts with :func:`~toolkit.text.compounds.split_compound`
+against the German lexicon of simplemma (so the split does not depend on the corpus), and the
+parts join the theme with a lower weight:
+
+* the seed itself weighs ``SEED_WEIGHT`` (a match inside a longer compound earns
+  :data:`~toolkit.themes.lexical.COMPOUND_FACTOR` of it);
+* a *modifier* (every part but the last: ``rüstung``, ``waffe``, ``verteidigung``) weighs
+  ``MODIFIER_WEIGHT``, because in a German compound the modifier carries the specific meaning;
+* the *head* (the last part: ``produktion``, ``ausgabe``, ``haushalt``) weighs ``HEAD_WEIGHT``:
+  it names a generic category, so alone it stays far below a seed and only counts together
+  with other evidence.
+
+Derivational suffixes that the lexicon lists as words (``mitglied|schaft``) are not parts, and
+a part claimed by two themes is dropped from both (it cannot tell them apart).
+
+Examples
+--------
+>>> terms = seed_terms([["Rüstungsproduktion"], ["Beitritt"]], lambda s: [s.lower()])
+>>> terms[0] == {"rüstungsproduktion": 1.0, "rüstung": MODIFIER_WEIGHT,
+...              "produktion": HEAD_WEIGHT}
+True
+>>> terms[1]
+{'beitritt': 1.0}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Collection
+from functools import lru_cache
+
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
+
+from toolkit.text.compounds import split_compound
+
+SEED_WEIGHT = 1.0
+MODIFIER_WEIGHT = 0.5
+HEAD_WEIGHT = 0.2
+
+MIN_PART = 4
+"""Shortest part (characters) that becomes a theme term; shorter parts are too ambiguous."""
+
+SUFFIXES = frozenset({"schaft", "heit", "keit", "tum", "nis", "ung"})
+"""Derivational suffixes that a lexicon may list as words but that are never compound parts."""
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> frozenset[str]:
+    """Lowercase German lemmas known to simplemma (the vocabulary for splitting seed terms)."""
+    dictionary = DefaultDictionaryFactory().get_dictionary("de")
+    return frozenset(lemma.lower() for lemma in dictionary.values())
+
+
+class _Excluding:
+    """A vocabulary without one word, so a lexicalised compound still splits into its parts."""
+
+    def __init__(self, vocabulary: Collection[str], word: str) -> None:
+        self.vocabulary, self.word = vocabulary, word
+
+    def __contains__(self, item: object) -> bool:
+        return item != self.word and item in self.vocabulary
+
+
+def seed_parts(term: str, vocabulary: Collection[str]) -> list[str]:
+    """Compound parts of a lemmatised seed term (``[]`` when it does not split).
+
+    >>> seed_parts("verteidigungsausgabe", {"verteidigung", "ausgabe"})
+    ['verteidigung', 'ausgabe']
+    """
+    pieces = [piece for piece in term.split("_") if piece]
+    parts = [p for piece in pieces for p in split_compound(piece, _Excluding(vocabulary, piece))]
+    return parts if len(parts) > len(pieces) else []
+
+
+def seed_terms(
+    seeds: list[list[str]],
+    analyze: Callable[[str], list[str]],
+    vocabulary: Collection[str] | None = None,
+) -> list[dict[str, float]]:
+    """Term -> weight for every theme, from its seed terms and their compound parts.
+
+    Parameters
+    ----------
+    seeds : list of list of str
+        The seed terms of every theme, as configured.
+    analyze : callable
+        Text -> lemmatised lowercase tokens (the corpus analysis).
+    vocabulary : collection of str, optional
+        Words for splitting the seeds (default: :func:`lexicon`).
+
+    Returns
+    -------
+    list of dict of str to float
+        ``result[k]``: the terms of theme ``k``; a theme whose seeds all vanish in the analysis
+        (stopwords) gets an empty dict.
+    """
+    vocabulary = lexicon() if vocabulary is None else vocabulary
+    result: list[dict[str, float]] = []
+    for theme_seeds in seeds:
+        terms: dict[str, float] = {}
+        for seed in theme_seeds:
+            tokens = analyze(seed)
+            if not tokens:
+                continue
+            term = "_".join(tokens)
+            parts = seed_parts(term, vocabulary)
+            for i, part in enumerate(parts):
+                if len(part) < MIN_PART or part in SUFFIXES:
+                    continue
+                weight = HEAD_WEIGHT if i == len(parts) - 1 else MODIFIER_WEIGHT
+                terms[part] = max(terms.get(part, 0.0), weight)
+            terms[term] = SEED_WEIGHT
+        result.append(terms)
+    claimed = Counter(term for terms in result for term in terms)
+    # a seed is kept even when shared (the user asked for it); a shared part is not
+    return [
+        {t: w for t, w in terms.items() if w == SEED_WEIGHT or claimed[t] == 1}
+        for terms in result
+    ]
