@@ -52,4 +52,6 @@ def seed_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     set_quiet(True)
     base = tmp_path_factory.mktemp("seed-run")
     # a distinctive folder name, so a test can check that no file names its own folder
-    return execute(load_config(ROOT / "experiments" / "seed.yaml"), base / "seedrun-7f3a", base / "cache")
+    return execute(
+        load_config(ROOT / "experiments" / "seed.yaml"), base / "seedrun-7f3a", base / "cache"
+    )

@@ -7,11 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ROOT, SEED_DIR
 from typer.testing import CliRunner
 
 from toolkit.cli import app
-
-from conftest import ROOT, SEED_DIR
 
 runner = CliRunner()
 
@@ -28,20 +27,27 @@ def test_corpus_info_on_the_seed_folder() -> None:
 
 
 def test_similar_and_search_json(seed_run_dir: Path) -> None:
-    records = json.loads(invoke("search", str(seed_run_dir), "Munitionsproduktion in Europa", "--json"))
+    records = json.loads(
+        invoke("search", str(seed_run_dir), "Munitionsproduktion in Europa", "--json")
+    )
     assert records and {"id", "score", "title", "date", "snippet"} <= set(records[0])
     table = invoke("search", str(seed_run_dir), "Munitionsproduktion in Europa", "--k", "1")
     assert "000_f8d3ef48d24ec83a" in table
 
 
 def test_similar_excludes_the_article_itself(seed_run_dir: Path) -> None:
-    records = json.loads(invoke("similar", str(seed_run_dir), "--doc", "000_f8d3ef48d24ec83a", "--json"))
+    records = json.loads(
+        invoke("similar", str(seed_run_dir), "--doc", "000_f8d3ef48d24ec83a", "--json")
+    )
     assert records == []  # the seed corpus has a single article
 
 
 def test_topics_runs_and_report(seed_run_dir: Path, tmp_path: Path) -> None:
-    out = json.loads(invoke("topics", str(seed_run_dir), "Die NATO-Staaten sollen mehr Munition bestellen",
-                            "--json"))
+    out = json.loads(
+        invoke(
+            "topics", str(seed_run_dir), "Die NATO-Staaten sollen mehr Munition bestellen", "--json"
+        )
+    )
     assert {"topic", "label", "share"} <= set(out[0])
     assert "seed" in invoke("runs", "list", str(seed_run_dir.parent))
     assert "topics" in invoke("runs", "show", str(seed_run_dir))
@@ -55,9 +61,17 @@ def test_topics_runs_and_report(seed_run_dir: Path, tmp_path: Path) -> None:
 def test_user_errors_exit_2_with_a_message(seed_run_dir: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("name: x\ncorpus: {path: seeds}\ntopics: {num_topic: 3}\n", encoding="utf-8")
-    for args in (["run", str(bad)], ["similar", str(seed_run_dir), "--doc", "nope"],
-                 ["search", str(seed_run_dir), " "]):
-        result = subprocess.run([sys.executable, "-m", "toolkit", "--quiet", *args], capture_output=True,
-                                text=True, cwd=ROOT, timeout=300)
+    for args in (
+        ["run", str(bad)],
+        ["similar", str(seed_run_dir), "--doc", "nope"],
+        ["search", str(seed_run_dir), " "],
+    ):
+        result = subprocess.run(
+            [sys.executable, "-m", "toolkit", "--quiet", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+        )
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("error:") and "Traceback" not in result.stderr

@@ -100,7 +100,7 @@ def test_paths_resolve_relative_to_the_config_file(tmp_path: Path) -> None:
 def test_environment_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "c.yaml", BASE.replace("data/articles.csv", "${MY_DATA}/a.csv"))
     monkeypatch.delenv("MY_DATA", raising=False)
-    with pytest.raises(ConfigError, match="MY_DATA.*not set") as err:
+    with pytest.raises(ConfigError, match=r"MY_DATA.*not set") as err:
         load_config(path)
     assert "corpus.path" in str(err.value)
     monkeypatch.setenv("MY_DATA", str(tmp_path / "d"))
@@ -129,7 +129,7 @@ def test_overrides_parse_yaml_values(tmp_path: Path) -> None:
     assert config.embeddings.model == "x"
     with pytest.raises(ConfigError, match="KEY=VALUE"):
         apply_overrides({}, ["topics.num_topics"], tmp_path)
-    with pytest.raises(ConfigError, match="topics.num_topicz"):
+    with pytest.raises(ConfigError, match=r"topics\.num_topicz"):
         load_config(path, ["topics.num_topicz=3"])
 
 
@@ -173,7 +173,7 @@ def test_themes_mapping_with_settings() -> None:
     )
     assert config.themes.settings.threshold == 0.4
     assert list(config.themes.definitions) == ["membership"]
-    with pytest.raises(ConfigError, match="themes.membership.seeds"):
+    with pytest.raises(ConfigError, match=r"themes\.membership\.seeds"):
         validate(
             {
                 "name": "x",

@@ -35,21 +35,36 @@ def test_relevance_prefers_exclusive_words() -> None:
 
 
 def test_figures_render_deterministically() -> None:
-    table = pd.DataFrame({"topic": [0, 0, 1, 1], "rank": [1, 2, 1, 2],
-                          "word": ["rüstungsproduktion", "munition", "beitritt", "schweden"],
-                          "weight": [0.3, 0.2, 0.4, 0.1]})
+    table = pd.DataFrame(
+        {
+            "topic": [0, 0, 1, 1],
+            "rank": [1, 2, 1, 2],
+            "word": ["rüstungsproduktion", "munition", "beitritt", "schweden"],
+            "weight": [0.3, 0.2, 0.4, 0.1],
+        }
+    )
     first = png_bytes(topic_words_figure(table, ["Rüstung", "Beitritt"]))
     second = png_bytes(topic_words_figure(table, ["Rüstung", "Beitritt"]))
     assert first == second and first.startswith(b"\x89PNG")
-    summary = pd.DataFrame({"topics.num_topics": [5, 10, 20], "topics.coherence_c_npmi": [0.01, 0.05, 0.03],
-                            "topics.diversity": [0.9, 0.8, 0.6]})
+    summary = pd.DataFrame(
+        {
+            "topics.num_topics": [5, 10, 20],
+            "topics.coherence_c_npmi": [0.01, 0.05, 0.03],
+            "topics.diversity": [0.9, 0.8, 0.6],
+        }
+    )
     fig = sweep_figure(summary, "topics.num_topics")
     assert len(fig.axes) == 2
 
 
 def test_seed_run_writes_its_plots(seed_run_dir: Path) -> None:
     plots = {p.name for p in (seed_run_dir / "plots").iterdir()}
-    assert {"topic_words.png", "topic_theme_heatmap.png", "theme_profile.png", "lda_explorer.html",
-            "topics_over_time.png"} <= plots
+    assert {
+        "topic_words.png",
+        "topic_theme_heatmap.png",
+        "theme_profile.png",
+        "lda_explorer.html",
+        "topics_over_time.png",
+    } <= plots
     html = (seed_run_dir / "plots" / "lda_explorer.html").read_text(encoding="utf-8")
     assert "<script src=" not in html  # plotly.js is inline: opens without a network

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from toolkit.config import load_config
 from toolkit.errors import RunError
 from toolkit.experiment import load_run
 from toolkit.experiment.runner import execute
 from toolkit.experiment.stages import STAGES
-
-from conftest import ROOT
 
 SEED_CONFIG = ROOT / "experiments" / "seed.yaml"
 
@@ -113,7 +112,9 @@ def test_interrupted_run_leaves_nothing_half_written_and_resumes(
 
 def test_run_queries(seed_run_dir: Path) -> None:
     run = load_run(seed_run_dir)
-    topics = run.topics_of("Schweden wartet auf die Ratifizierung seines NATO-Beitritts durch die Türkei")
+    topics = run.topics_of(
+        "Schweden wartet auf die Ratifizierung seines NATO-Beitritts durch die Türkei"
+    )
     assert list(topics.columns) == ["topic", "label", "share"]
     assert abs(topics["share"].sum() - 1) < 1e-6
     assert topics["label"].iloc[0] == "membership"
@@ -146,10 +147,13 @@ def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
         "output: {plots: true}\n",
         encoding="utf-8",
     )
-    folder = run_sweep(config, ["topics.num_topics=2,3"], out=tmp_path / "sweep",
-                       cache_dir=tmp_path / "cache")
+    folder = run_sweep(
+        config, ["topics.num_topics=2,3"], out=tmp_path / "sweep", cache_dir=tmp_path / "cache"
+    )
     summary = pd.read_csv(folder / "summary.csv")
     assert list(summary["topics.num_topics"]) == [2, 3]
-    assert {"topics.coherence_c_npmi", "topics.diversity", "topics.stability"} <= set(summary.columns)
+    assert {"topics.coherence_c_npmi", "topics.diversity", "topics.stability"} <= set(
+        summary.columns
+    )
     assert (folder / "num_topics=2" / "metrics.json").is_file()
     assert (folder / "sweep.png").is_file()

@@ -207,6 +207,13 @@ class ThemeSettings(Section):
     embedding_weight: float | None = Field(None, ge=0)
     topic_weight: float = Field(0.0, ge=0)
     expand_terms: int = Field(10, ge=0, description="co-occurring terms added per theme")
+    min_expansion_paragraphs: int = Field(
+        50,
+        ge=0,
+        description="expand the seed terms with co-occurring corpus terms only when the corpus "
+        "has at least this many paragraphs (below, the associations are mostly noise; "
+        "expansion helped on dev subsets of 50 paragraphs and more)",
+    )
 
 
 class ThemesConfig(Section):
@@ -291,7 +298,7 @@ class ExperimentConfig(Section):
     @model_validator(mode="after")
     def _pull_in_requirements(self) -> ExperimentConfig:
         """A stage pulls in what it needs, with defaults."""
-        # embeddings read the text stage too: the LSA vectors beside the model's come from its lemmas
+        # embeddings read the text stage too: the LSA vectors beside the model's use its lemmas
         needs_text = any(
             s is not None
             for s in (self.topics, self.embeddings, self.clusters, self.themes, self.search)
@@ -338,7 +345,8 @@ def _expand_env(value: Any, file: Path, key: str = "") -> Any:
             name = match.group(1)
             if name not in os.environ:
                 raise ConfigError(
-                    f"{file}: key '{key}' uses ${{{name}}}, but the environment variable {name} is not set"
+                    f"{file}: key '{key}' uses ${{{name}}}, "
+                    f"but the environment variable {name} is not set"
                 )
             return os.environ[name]
 

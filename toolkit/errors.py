@@ -8,7 +8,7 @@ class ToolkitError(Exception):
 
 
 class CorpusError(ToolkitError):
-    """Unreadable or invalid corpus input (missing file, bad encoding, malformed row, duplicate id)."""
+    """Unreadable corpus input: missing file, bad encoding, malformed row, duplicate id."""
 
 
 class ConfigError(ToolkitError):

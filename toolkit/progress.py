@@ -15,7 +15,7 @@ _QUIET: bool | None = None  # None: follow the TOOLKIT_QUIET environment variabl
 
 
 def set_quiet(quiet: bool | None) -> None:
-    """Silence (``True``) or restore (``False``) progress output; ``None`` follows $TOOLKIT_QUIET."""
+    """Silence (``True``) or restore (``False``) progress; ``None`` follows $TOOLKIT_QUIET."""
     global _QUIET
     _QUIET = quiet
 

@@ -69,7 +69,10 @@ def _passthrough(vectors: np.ndarray, metric: str) -> np.ndarray:
 
 def _umap(vectors: np.ndarray, n_components: int, plan: dict[str, Any], config: ReduceConfig,
           seed: int) -> np.ndarray:
-    import umap  # imported lazily: it compiles with numba, which costs seconds at import
+    from toolkit.numba_cache import import_umap
+
+    # imported lazily, with numba's disk cache on: its compile cost is paid once per machine
+    umap = import_umap()
 
     model = umap.UMAP(
         n_components=n_components,

@@ -24,7 +24,7 @@ from toolkit.embeddings.passages import (
 )
 from toolkit.errors import ModelNotFoundError
 from toolkit.io import hash_obj
-from toolkit.progress import bar
+from toolkit.progress import bar, is_quiet
 
 _POOLINGS = ("mean", "max", "first")
 
@@ -105,6 +105,11 @@ class SentenceTransformerEncoder:
     def _load(self) -> Any:
         from sentence_transformers import SentenceTransformer
 
+        if is_quiet():
+            # transformers draws its own "Loading weights" bar; --quiet silences it too
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
         try:
             model = SentenceTransformer(str(self.path), device=self.device)
         except Exception as exc:

@@ -86,7 +86,8 @@ class Run:
         folder = self.path / stage
         if not folder.is_dir():
             raise RunError(
-                f"{self.path} has no '{stage}' stage: add a '{stage}:' section to the config and re-run"
+                f"{self.path} has no '{stage}' stage: "
+                f"add a '{stage}:' section to the config and re-run"
             )
         return folder
 
@@ -163,7 +164,7 @@ class Run:
         return table.sort_values("share", ascending=False, kind="stable").reset_index(drop=True)
 
     def gensim_model(self, trust: bool = False) -> Any:
-        """gensim's own saved model (pickle-based): only with ``trust=True`` for folders you trust."""
+        """gensim's own saved model (pickle-based), only with ``trust=True``."""
         if not trust:
             raise RunError(
                 "gensim's model files are pickles and can run code when loaded; call "
@@ -396,7 +397,7 @@ def load_run(path: str | Path) -> Run:
 
 
 def list_runs(parent: str | Path = "runs") -> pd.DataFrame:
-    """Run folders below ``parent`` (sweep points included): path, name, finished, stages, seconds."""
+    """Run folders below ``parent``, sweep points included: run, name, finished, stages, seconds."""
     parent = Path(parent)
     rows = []
     for manifest in sorted(parent.rglob("manifest.json")):

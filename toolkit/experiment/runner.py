@@ -52,6 +52,21 @@ def _copy_stage(source: Path, destination: Path) -> None:
     shutil.copytree(source, destination, ignore=shutil.ignore_patterns(MARKER))
 
 
+# Bump when the plots change, so that cached plots of earlier runs are not reused.
+PLOTS_VERSION = 1
+
+
+def _plots(staging: Path, cache: StageCache, stage_keys: dict[str, str]) -> None:
+    """Write the run's plots, or copy them from the cache when every stage was the same."""
+    from toolkit.plots import write_run_plots
+
+    key = hash_obj({"plots": PLOTS_VERSION, "stages": stage_keys})
+    cached = cache.lookup("plots", key)
+    if cached is None:
+        cached = cache.store("plots", key, lambda tmp: write_run_plots(staging, tmp))
+    _copy_stage(cached, staging / "plots")
+
+
 def execute(
     config: ExperimentConfig, out: Path | None = None, cache_dir: Path | None = None
 ) -> Path:
@@ -130,10 +145,8 @@ def execute(
         write_json(staging / "metrics.json", metrics)
         plot_seconds = 0.0
         if config.output.plots:
-            from toolkit.plots import write_run_plots
-
             tick = time.perf_counter()
-            write_run_plots(staging)
+            _plots(staging, cache, stage_keys)
             plot_seconds = time.perf_counter() - tick
         manifest = {
             "name": config.name,

@@ -271,15 +271,21 @@ class EmbeddingsStage:
         kept = [[t for t in par if t in vocabulary] for par in paragraph_tokens]
         lsa = LsaEncoder(dims=cfg.lsa_dims, seed=ctx.config.seed).fit([p for p in kept if p])
         lsa_paragraphs = lsa.transform(kept)
-        lsa_docs = lsa.transform([[t for t in doc if t in vocabulary] for doc in tokens.documents()])
+        lsa_docs = lsa.transform(
+            [[t for t in doc if t in vocabulary] for doc in tokens.documents()]
+        )
         if cfg.backend == "lsa":
             embeddings = Embeddings(
                 doc_ids=list(tokens.doc_ids),
                 doc_vectors=lsa_docs,
                 paragraph_index=np.asarray(index, dtype=np.int32).reshape(-1, 2),
                 paragraph_vectors=lsa_paragraphs,
-                info={"backend": "lsa", "model": lsa.name, "dim": int(lsa_docs.shape[1]),
-                      "fingerprint": lsa.fingerprint()},
+                info={
+                    "backend": "lsa",
+                    "model": lsa.name,
+                    "dim": int(lsa_docs.shape[1]),
+                    "fingerprint": lsa.fingerprint(),
+                },
             )
         else:
             embeddings = embed_corpus(documents, ctx.encoder, ctx.cache_dir / "embeddings")

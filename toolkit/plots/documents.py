@@ -62,8 +62,8 @@ def document_map_figure(
 
 
 def document_map_html(
-    points: pd.DataFrame, color_by: list[str], hover: list[str], title: str
-, axis: str = "UMAP") -> object:
+    points: pd.DataFrame, color_by: list[str], hover: list[str], title: str, axis: str = "UMAP"
+) -> object:
     """Interactive map (plotly) with a dropdown to colour by each column in ``color_by``.
 
     ``points`` has ``x``, ``y``, ``id``, ``title`` and the colour columns; ``hover`` names the

@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from toolkit.experiment.runner import SWEEP_METRICS
 from toolkit.plots.documents import document_map_figure, document_map_html
 from toolkit.plots.style import save_html, save_png
-from toolkit.experiment.runner import SWEEP_METRICS
 from toolkit.plots.sweep import sweep_figure
 from toolkit.plots.themes import theme_profile_figure, topic_theme_heatmap, topic_theme_matrix
 from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_over_time_figure
@@ -118,7 +118,9 @@ def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[P
                 if c in points and not (c == "label" and (points["label"] == "none").all())
             ]
             for column in colourings:
-                fig = document_map_figure(points, column, f"Dokumentkarte nach {column}", layout_axis(run))
+                fig = document_map_figure(
+                    points, column, f"Dokumentkarte nach {column}", layout_axis(run)
+                )
                 written.append(save_png(fig, out / f"document_map_{column}.png"))
             hover = [c for c in colourings]
             written.append(

@@ -52,7 +52,7 @@ def save_png(fig: Figure, path: Path) -> Path:
 def plotly_html(fig: object, div_id: str, full_html: bool = True) -> str:
     """A plotly figure as self-contained HTML (plotly.js inline) with a fixed div id."""
     return fig.to_html(  # type: ignore[attr-defined]
-        include_plotlyjs=True if full_html else False,
+        include_plotlyjs=full_html,
         full_html=full_html,
         div_id=div_id,
         config={"displaylogo": False, "responsive": True},

@@ -52,8 +52,13 @@ def _topic_words(run: Any, n: int = 10) -> pd.DataFrame:
     table = run.topic_table.sort_values(["topic", "rank"])
     rows = []
     for topic, group in table.groupby("topic", sort=True):
-        rows.append({"topic": topic, "label": run.topic_labels[int(topic)],
-                     "top words": ", ".join(group["word"].astype(str).head(n))})
+        rows.append(
+            {
+                "topic": topic,
+                "label": run.topic_labels[int(topic)],
+                "top words": ", ".join(group["word"].astype(str).head(n)),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -64,10 +69,14 @@ def _examples(run: Any) -> str:
         try:
             result = run.similar(doc_id, k=5)
         except Exception as exc:  # the report must still be written when one lookup fails
-            parts.append(f"<p class=muted>similar({html.escape(doc_id)}) failed: {html.escape(str(exc))}</p>")
+            parts.append(
+                f"<p class=muted>similar({html.escape(doc_id)}) failed: {html.escape(str(exc))}</p>"
+            )
             continue
         title = docs.set_index("id").loc[doc_id, "title"]
-        parts.append(f"<h3>Nächste Artikel zu {html.escape(doc_id)}: {html.escape(str(title))}</h3>")
+        parts.append(
+            f"<h3>Nächste Artikel zu {html.escape(doc_id)}: {html.escape(str(title))}</h3>"
+        )
         parts.append(_table(result.drop(columns=["snippet"], errors="ignore")))
     queries = []
     if run.config.themes is not None:
@@ -96,14 +105,19 @@ def build_report(run: Any) -> str:
     sections.append(("metrics", "Metriken", _metrics_table(run.metrics)))
     if run.has("topics"):
         body = [_table(_topic_words(run))]
-        for name, alt in (("topic_words.png", "Top-Wörter"), ("topics_over_time.png", "Topics über die Zeit"),
-                          ("topic_theme_heatmap.png", "Topic-Thema-Heatmap")):
+        for name, alt in (
+            ("topic_words.png", "Top-Wörter"),
+            ("topics_over_time.png", "Topics über die Zeit"),
+            ("topic_theme_heatmap.png", "Topic-Thema-Heatmap"),
+        ):
             if (plots / name).is_file():
                 body.append(_img(plots / name, alt))
         explorer = plots / "lda_explorer.html"
         if explorer.is_file():
-            body.append("<details><summary>Topic-Karte (interaktiv)</summary>"
-                        f"{_plotly_fragment(explorer)}</details>")
+            body.append(
+                "<details><summary>Topic-Karte (interaktiv)</summary>"
+                f"{_plotly_fragment(explorer)}</details>"
+            )
         sections.append(("topics", "Topics", "\n".join(body)))
     if run.has("themes"):
         themes = run.themes
@@ -113,14 +127,20 @@ def build_report(run: Any) -> str:
             body.append(_img(plots / "theme_profile.png", "Themenprofil"))
         sections.append(("themes", "Themen", "\n".join(body)))
     if run.has("clusters"):
-        names = pd.DataFrame({"cluster": list(run.cluster_names), "label": list(run.cluster_names.values())})
-        sizes = run.clusters["cluster"].value_counts().rename_axis("cluster").reset_index(name="size")
+        names = pd.DataFrame(
+            {"cluster": list(run.cluster_names), "label": list(run.cluster_names.values())}
+        )
+        sizes = (
+            run.clusters["cluster"].value_counts().rename_axis("cluster").reset_index(name="size")
+        )
         body = [_table(names.merge(sizes, on="cluster", how="left"))]
         for png in sorted(plots.glob("document_map_*.png")):
             body.append(_img(png, png.stem))
         if (plots / "document_map.html").is_file():
-            body.append("<details open><summary>Dokumentkarte (interaktiv)</summary>"
-                        f"{_plotly_fragment(plots / 'document_map.html')}</details>")
+            body.append(
+                "<details open><summary>Dokumentkarte (interaktiv)</summary>"
+                f"{_plotly_fragment(plots / 'document_map.html')}</details>"
+            )
         sections.append(("clusters", "Cluster", "\n".join(body)))
     if run.has("search"):
         sections.append(("search", "Nächste Artikel (Beispiele)", _examples(run)))
@@ -129,9 +149,12 @@ def build_report(run: Any) -> str:
     nav = " ".join(f'<a href="#{key}">{title}</a>' for key, title, _ in sections)
     body = "\n".join(f'<h2 id="{key}">{title}</h2>\n{content}' for key, title, content in sections)
     plotly_js = _plotly_js() if "plotly-fragment" in body else ""
-    return (f"<!DOCTYPE html><html lang=de><head><meta charset=utf-8><title>Run {html.escape(run.path.name)}"
-            f"</title><style>{CSS}</style>{plotly_js}</head><body><h1>Run {html.escape(run.config.name)}</h1>"
-            f"<nav>{nav}</nav>{body}</body></html>\n")
+    return (
+        "<!DOCTYPE html><html lang=de><head><meta charset=utf-8>"
+        f"<title>Run {html.escape(run.path.name)}</title><style>{CSS}</style>{plotly_js}</head>"
+        f"<body><h1>Run {html.escape(run.config.name)}</h1>"
+        f"<nav>{nav}</nav>{body}</body></html>\n"
+    )
 
 
 def _plotly_fragment(path: Path) -> str:

@@ -7,8 +7,16 @@ from typing import Any
 HEADLINE = {
     "corpus": ("documents", "skipped"),
     "text": ("tokens", "vocabulary"),
-    "topics": ("model", "num_topics", "unit", "coherence_c_npmi", "coherence_c_v", "diversity",
-               "stability", "heldout_perplexity"),
+    "topics": (
+        "model",
+        "num_topics",
+        "unit",
+        "coherence_c_npmi",
+        "coherence_c_v",
+        "diversity",
+        "stability",
+        "heldout_perplexity",
+    ),
     "embeddings": ("documents", "paragraphs", "dim"),
     "clusters": ("num_clusters", "outlier_share", "silhouette", "nmi", "ari", "v_measure"),
     "themes": ("paragraph_share",),
@@ -27,14 +35,21 @@ def _fmt(value: Any) -> str:
 def summarize_run(run: Any) -> str:
     """Name, time, stages with timings and cache hits, and headline metrics of each stage."""
     manifest = run.manifest
-    lines = [f"run       {run.path}", f"name      {manifest.get('name')}   seed {manifest.get('seed')}",
-             f"finished  {manifest.get('finished')}   ({manifest.get('seconds')} s)",
-             f"toolkit   {manifest.get('toolkit')}   commit {(manifest.get('git') or {}).get('commit')}",
-             "", "stage        seconds  cached  metrics"]
+    lines = [
+        f"run       {run.path}",
+        f"name      {manifest.get('name')}   seed {manifest.get('seed')}",
+        f"finished  {manifest.get('finished')}   ({manifest.get('seconds')} s)",
+        f"toolkit   {manifest.get('toolkit')}   commit {(manifest.get('git') or {}).get('commit')}",
+        "",
+        "stage        seconds  cached  metrics",
+    ]
     for stage in run.stages:
         record = manifest.get("stages", {}).get(stage, {})
         metrics = run.metrics.get(stage, {})
         shown = [f"{k}={_fmt(metrics[k])}" for k in HEADLINE.get(stage, ()) if k in metrics]
-        lines.append(f"{stage:<12} {record.get('seconds', ''):>7}  {'yes' if record.get('cache_hit') else 'no':>6}"
-                     f"  {'  '.join(shown)}")
+        lines.append(
+            f"{stage:<12} {record.get('seconds', ''):>7}  "
+            f"{'yes' if record.get('cache_hit') else 'no':>6}"
+            f"  {'  '.join(shown)}"
+        )
     return "\n".join(lines)

@@ -78,12 +78,8 @@ from toolkit.errors import ConfigError, RunError
 from toolkit.io import read_json, read_npy, write_json, write_npy
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import CompoundSplitter, TermMatcher, lexical_scores
-from toolkit.themes.semantic import (
-    definition_text,
-    prototypes,
-    semantic_scores,
-    similarity_stats,
-)
+from toolkit.themes.seeds import seed_terms
+from toolkit.themes.semantic import definition_text, prototypes, semantic_scores
 
 NONE = "none"
 """The label of a paragraph (or article) about none of the themes."""
@@ -95,10 +91,12 @@ DEFAULT_EMBEDDING_WEIGHT = 0.5
 
 # Fixed by design, not tuned: one seed occurrence gives a lexical score of 0.63, two 0.86.
 LEX_SCALE = 1.0
-SEED_WEIGHT = 1.0
 EXPANSION_WEIGHT = 0.5
-DESCRIPTION_WEIGHT = 0.5
 SELF_TRAINING_ROUNDS = 1
+
+MEMBER_LEXICAL = 0.5
+"""Lexical score from which a paragraph represents its best theme in the prototypes (a seed,
+a seed inside a compound, or two seed parts; ties between themes never count)."""
 
 
 def resolve_settings(settings: ThemeSettings) -> dict[str, float | int]:
@@ -115,6 +113,7 @@ def resolve_settings(settings: ThemeSettings) -> dict[str, float | int]:
         ),
         "topic_weight": settings.topic_weight,
         "expand_terms": settings.expand_terms,
+        "min_expansion_paragraphs": settings.min_expansion_paragraphs,
     }
 
 
@@ -161,25 +160,19 @@ class ThemeScorer:
     # -- fitting -------------------------------------------------------------------------------
 
     def _seed_terms(self) -> list[dict[str, float]]:
-        terms = []
-        for name, definition in self.definitions.items():
-            found = {}
-            for seed in definition.seeds:
-                tokens = self.analyze(seed)
-                if tokens:
-                    found["_".join(tokens)] = SEED_WEIGHT
+        terms = seed_terms([d.seeds for d in self.definitions.values()], self.analyze)
+        for name, found in zip(self.definitions, terms, strict=True):
             if not found:
                 raise ConfigError(
-                    f"themes.{name}.seeds: none of {definition.seeds} is left after text analysis "
-                    "(all stopwords?); give content words"
+                    f"themes.{name}.seeds: none of {self.definitions[name].seeds} is left after "
+                    "text analysis (all stopwords?); give content words"
                 )
-            terms.append(found)
         return terms
 
     def fit(
         self, paragraph_tokens: list[list[str]], paragraph_vectors: np.ndarray | None = None
     ) -> ThemeScorer:
-        """Learn the theme terms (seeds + expansion) and prototypes from the corpus.
+        """Learn the theme terms (seeds, their parts, expansion) and prototypes from the corpus.
 
         Parameters
         ----------
@@ -198,50 +191,56 @@ class ThemeScorer:
             part for tokens in paragraph_tokens for t in tokens for part in t.split("_")
         }
         seeds = self._seed_terms()
-        excluded = {term for theme_terms in seeds for term in theme_terms}
         self._splitter = CompoundSplitter(
             self.vocabulary_
             | {part for terms in seeds for term in terms for part in term.split("_")}
         )
-        members = TermMatcher(seeds, self._splitter).evidence(paragraph_tokens) > 0
+        self.terms_ = dict(zip(self.themes_, seeds, strict=True))
+        self._matcher = TermMatcher(seeds, self._splitter)
+        members = self._members(self._matcher.evidence(paragraph_tokens))
         definition_vectors = None
         if self.encoder is not None:
             texts = [definition_text(d.description, d.seeds) for d in self.definitions.values()]
             definition_vectors = np.asarray(self.encoder.encode(texts), dtype=np.float64)
+        expand = len(paragraph_tokens) >= int(self.settings_["min_expansion_paragraphs"])
         self.prototypes_: np.ndarray | None = None
-        self.similarity_mean_: np.ndarray | None = None
-        self.similarity_std_: np.ndarray | None = None
         for round_ in range(SELF_TRAINING_ROUNDS + 1):
-            expansion = expand_terms(
-                paragraph_tokens,
-                members,
-                int(self.settings_["expand_terms"]),
-                excluded,
-                EXPANSION_WEIGHT,
-            )
-            self.terms_ = {
-                name: {**extra, **seed}
-                for name, seed, extra in zip(self.themes_, seeds, expansion, strict=True)
-            }
-            self._matcher = TermMatcher(list(self.terms_.values()), self._splitter)
-            if paragraph_vectors is not None:
-                self.prototypes_ = prototypes(
-                    paragraph_vectors, members, definition_vectors, DESCRIPTION_WEIGHT
+            if expand:
+                expansion = expand_terms(
+                    paragraph_tokens,
+                    members,
+                    int(self.settings_["expand_terms"]),
+                    {term for terms in seeds for term in terms},
+                    EXPANSION_WEIGHT,
                 )
-                sims = _unit_rows(paragraph_vectors) @ self.prototypes_.T
-                self.similarity_mean_, self.similarity_std_ = similarity_stats(sims)
+                self.terms_ = {
+                    name: {**extra, **seed}
+                    for name, seed, extra in zip(self.themes_, seeds, expansion, strict=True)
+                }
+                self._matcher = TermMatcher(list(self.terms_.values()), self._splitter)
+            if paragraph_vectors is not None:
+                self.prototypes_ = prototypes(paragraph_vectors, members, definition_vectors)
             elif definition_vectors is not None:
                 self.prototypes_ = prototypes(
                     np.zeros((0, definition_vectors.shape[1])),
                     np.zeros((0, len(self.themes_)), bool),
                     definition_vectors,
-                    1.0,
                 )
             if round_ < SELF_TRAINING_ROUNDS:
                 labels = self.assign(self.score(paragraph_tokens, paragraph_vectors))
                 members = np.array([[label == name for name in self.themes_] for label in labels])
                 members = members.reshape(len(labels), len(self.themes_))
         return self
+
+    @staticmethod
+    def _members(evidence: np.ndarray) -> np.ndarray:
+        """Paragraphs whose lexical evidence clearly points at one theme."""
+        scores = lexical_scores(evidence, LEX_SCALE)
+        if scores.shape[0] == 0:
+            return np.zeros(scores.shape, dtype=bool)
+        top = scores.max(axis=1, keepdims=True)
+        unique = (scores == top).sum(axis=1, keepdims=True) == 1
+        return (scores == top) & unique & (top >= MEMBER_LEXICAL)
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -266,11 +265,7 @@ class ThemeScorer:
         if paragraph_vectors is not None and self.prototypes_ is not None:
             if len(paragraph_vectors) != n:
                 raise ValueError(f"{len(paragraph_vectors)} paragraph vectors for {n} paragraphs")
-            mean, std = self.similarity_mean_, self.similarity_std_
-            if mean is None or std is None:
-                # no corpus vectors at fit time: standardise over the paragraphs being scored
-                mean, std = similarity_stats(_unit_rows(paragraph_vectors) @ self.prototypes_.T)
-            out["semantic"] = semantic_scores(paragraph_vectors, self.prototypes_, mean, std)
+            out["semantic"] = semantic_scores(paragraph_vectors, self.prototypes_)
         if topic_scores is not None:
             topic_scores = np.asarray(topic_scores, dtype=np.float64)
             expected = (n, len(self.themes_))
@@ -330,9 +325,6 @@ class ThemeScorer:
         write_json(folder / "theme_scorer.json", state)
         if self.prototypes_ is not None:
             write_npy(folder / "theme_prototypes.npy", self.prototypes_)
-            if self.similarity_mean_ is not None and self.similarity_std_ is not None:
-                stats = np.stack([self.similarity_mean_, self.similarity_std_])
-                write_npy(folder / "theme_similarity_stats.npy", stats)
 
     @classmethod
     def load(
@@ -361,14 +353,5 @@ class ThemeScorer:
         scorer.vocabulary_ = set(state["vocabulary"])
         scorer._matcher = TermMatcher(list(scorer.terms_.values()), scorer.vocabulary_)
         protos = folder / "theme_prototypes.npy"
-        stats = folder / "theme_similarity_stats.npy"
         scorer.prototypes_ = read_npy(protos) if protos.is_file() else None
-        scorer.similarity_mean_ = read_npy(stats)[0] if stats.is_file() else None
-        scorer.similarity_std_ = read_npy(stats)[1] if stats.is_file() else None
         return scorer
-
-
-def _unit_rows(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float64)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)

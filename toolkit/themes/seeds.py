@@ -8,11 +8,10 @@ parts join the theme with a lower weight:
 
 * the seed itself weighs ``SEED_WEIGHT`` (a match inside a longer compound earns
   :data:`~toolkit.themes.lexical.COMPOUND_FACTOR` of it);
-* a *modifier* (every part but the last: ``rüstung``, ``waffe``, ``verteidigung``) weighs
-  ``MODIFIER_WEIGHT``, because in a German compound the modifier carries the specific meaning;
-* the *head* (the last part: ``produktion``, ``ausgabe``, ``haushalt``) weighs ``HEAD_WEIGHT``:
-  it names a generic category, so alone it stays far below a seed and only counts together
-  with other evidence.
+* a part (``rüstung``, ``waffe``, ``verteidigung``, ``produktion``, ``haushalt``) weighs
+  ``PART_WEIGHT``: alone it stays below a seed, two parts together count as much as a seed.
+  Heads (``produktion``) are more generic than modifiers (``rüstung``), but giving heads a
+  lower weight (0.2-0.3) did not help on the dev sets (``benchmarks/themes_eval.py``).
 
 Derivational suffixes that the lexicon lists as words (``mitglied|schaft``) are not parts, and
 a part claimed by two themes is dropped from both (it cannot tell them apart).
@@ -20,8 +19,7 @@ a part claimed by two themes is dropped from both (it cannot tell them apart).
 Examples
 --------
 >>> terms = seed_terms([["Rüstungsproduktion"], ["Beitritt"]], lambda s: [s.lower()])
->>> terms[0] == {"rüstungsproduktion": 1.0, "rüstung": MODIFIER_WEIGHT,
-...              "produktion": HEAD_WEIGHT}
+>>> terms[0] == {"rüstungsproduktion": 1.0, "rüstung": 0.5, "produktion": 0.5}
 True
 >>> terms[1]
 {'beitritt': 1.0}
@@ -38,8 +36,7 @@ from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 from toolkit.text.compounds import split_compound
 
 SEED_WEIGHT = 1.0
-MODIFIER_WEIGHT = 0.5
-HEAD_WEIGHT = 0.2
+PART_WEIGHT = 0.5
 
 MIN_PART = 4
 """Shortest part (characters) that becomes a theme term; shorter parts are too ambiguous."""
@@ -108,11 +105,9 @@ def seed_terms(
                 continue
             term = "_".join(tokens)
             parts = seed_parts(term, vocabulary)
-            for i, part in enumerate(parts):
-                if len(part) < MIN_PART or part in SUFFIXES:
-                    continue
-                weight = HEAD_WEIGHT if i == len(parts) - 1 else MODIFIER_WEIGHT
-                terms[part] = max(terms.get(part, 0.0), weight)
+            for part in parts:
+                if len(part) >= MIN_PART and part not in SUFFIXES:
+                    terms[part] = max(terms.get(part, 0.0), PART_WEIGHT)
             terms[term] = SEED_WEIGHT
         result.append(terms)
     claimed = Counter(term for terms in result for term in terms)
