@@ -18,6 +18,12 @@ sets (``theme_paragraphs_dev.jsonl``, 170 paragraphs, and ``theme_paragraphs_dev
 paragraphs written later, mostly without literal seed terms) and prints, as a check of how well
 the choice generalises, what tuning on one dev set alone scores on the other. Writes
 ``benchmarks/results/themes_eval.json``.
+
+The labels draw these boundaries: ``arms_production`` is producing and procuring weapons and
+ammunition and the industry's capacity (factories, orders, supply chains); ``membership`` is
+joining NATO or the EU (accession, ratification, membership prospects); ``defence_spending`` is
+military budgets, the 2 % target and special funds; ``none`` is everything else, including
+battlefield reports, sanctions, diplomacy and arms *deliveries* from existing stocks.
 """
 
 from __future__ import annotations

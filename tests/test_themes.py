@@ -17,6 +17,8 @@ from toolkit.text.compounds import compound_parts, split_compound
 from toolkit.themes import ThemeResult, ThemeScorer, assign_themes
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import TermMatcher
+from toolkit.themes.seeds import PART_WEIGHT, seed_parts, seed_terms
+from toolkit.themes.semantic import prototypes, semantic_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFINITIONS = ROOT / "benchmarks" / "data" / "theme_definitions.yaml"
@@ -134,6 +136,37 @@ def test_expand_terms_are_associated_and_not_shared() -> None:
     assert expand_terms(paragraphs, seeds, n_terms=0) == [{}, {}]
 
 
+def test_seed_terms_add_noun_parts_of_the_seeds() -> None:
+    pipeline = TextPipeline(TextConfig())
+    seeds = [d.seeds for d in definitions().values()]
+    arms, join, spend = seed_terms(seeds, pipeline.analyze)
+    assert arms["rüstungsproduktion"] == 1.0 and arms["munition"] == 1.0
+    assert arms["rüstung"] == PART_WEIGHT and arms["waffe"] == PART_WEIGHT
+    assert spend["verteidigung"] == PART_WEIGHT and spend["haushalt"] == PART_WEIGHT
+    assert "zwei" not in spend  # a number word, not a noun: it would match "zweitägig"
+    assert "schaft" not in join  # mitglied|schaft: a suffix, not a part
+    assert seed_parts("munition", {"munition"}) == []  # a seed is not a part of itself
+    # a part claimed by two themes is dropped, a seed is kept
+    shared = seed_terms([["Rüstungsindustrie"], ["Autoindustrie"]], lambda s: [s.lower()])
+    assert "industrie" not in shared[0] and "industrie" not in shared[1]
+    assert shared[1]["autoindustrie"] == 1.0
+    matcher = TermMatcher([arms, spend], vocabulary=())
+    assert matcher.token_weights("rüstungsfirma").tolist() == [0.8 * PART_WEIGHT, 0.0]
+    assert matcher.token_weights("verteidigungsetat").tolist() == [0.0, 0.8 * PART_WEIGHT]
+
+
+def test_prototypes_fall_back_to_definitions_and_scores_are_relative() -> None:
+    vectors = np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0]])
+    members = np.array([[True, False], [True, False]])
+    definitions_ = np.array([[0.0, 0.0, 2.0], [0.0, 3.0, 0.0]])
+    protos = prototypes(vectors, members, definitions_)
+    np.testing.assert_allclose(protos[1], [0.0, 1.0, 0.0])  # no member: the definition
+    np.testing.assert_allclose(np.linalg.norm(protos, axis=1), 1.0)
+    scores = semantic_scores(np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 0.0]]), np.eye(3)[:2])
+    assert scores[0, 1] > 0.5 > scores[0, 0]
+    np.testing.assert_allclose(scores[1], [0.5, 0.5])  # equally close: no preference
+
+
 # -- the scorer on the seed article ------------------------------------------------------------
 
 
@@ -166,10 +199,10 @@ def test_seed_article_paragraph_themes(seed_run, encoder) -> None:
     scores = scorer.fit(tokens, vectors).score(tokens, vectors)
     labels = scorer.assign(scores)
     # two sentences on ammunition orders, three on Ukraine's membership wish: membership (the
-    # larger part) wins, arms production comes second
+    # larger part) wins; the ammunition is still found, inside the compound
     mixed = _find(texts, "Artilleriemunition")
     assert labels[mixed] == "membership"
-    assert np.argsort(scores[mixed])[-2] == 0
+    assert scorer.evidence(tokens, vectors)["lexical"][mixed, 0] > 0.5
     assert labels[_find(texts, "Chefs von mehr als 20 Rüstungskonzernen")] == "arms_production"
     assert labels[_find(texts, "Beschaffungsziele insbesondere für Munition")] == "arms_production"
     assert labels[_find(texts, "NATO-Beitritt Schwedens")] == "membership"
@@ -269,5 +302,5 @@ def test_dev_set_macro_f1(encoder) -> None:
     assert f1 >= DEV_MACRO_F1 - 0.03
 
 
-DEV_MACRO_F1 = 0.802
+DEV_MACRO_F1 = 0.827
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""

@@ -5,18 +5,21 @@ Method
 A theme is configured as a user would: a one-line ``description`` and a few ``seeds``. Three
 kinds of evidence are combined into one score in ``[0, 1]`` per paragraph and theme:
 
-1. **Lexical** (:mod:`toolkit.themes.lexical`). The seeds are lemmatised with the text
-   pipeline's ``analyze`` and matched in the paragraph tokens, also inside compounds
-   (``Munitionsfabrik``, ``Artilleriemunition`` for ``Munition``; ``Rüstungskonzernen`` for
-   ``Rüstungskonzern``). Seeds weigh 1, a match inside a compound 0.8. The terms are *expanded*
-   on the corpus (:mod:`toolkit.themes.expand`): the ``expand_terms`` words most associated with
-   the paragraphs that carry the theme (z-score of the log-odds ratio) join the theme with a
-   weight of at most ``EXPANSION_WEIGHT``; no expansion term is shared by two themes. The summed
-   weights ``e`` become ``1 - exp(-e / LEX_SCALE)``.
+1. **Lexical** (:mod:`toolkit.themes.seeds`, :mod:`toolkit.themes.lexical`). The seeds are
+   lemmatised with the text pipeline's ``analyze`` and split into their noun parts against the
+   simplemma lexicon (``Rüstungsproduktion`` -> ``rüstung``, ``produktion``; a part claimed by two
+   themes is dropped). A seed weighs 1, a part 0.5; both also match inside compounds for 0.8 of
+   their weight (``Artilleriemunition``, ``Rüstungsfirma``, ``Verteidigungsetat``). On corpora of
+   at least ``min_expansion_paragraphs`` paragraphs the terms are *expanded*
+   (:mod:`toolkit.themes.expand`): the ``expand_terms`` words most associated with the
+   paragraphs that carry the theme (z-score of the log-odds ratio) join it with a weight of at
+   most ``EXPANSION_WEIGHT``; no expansion term is shared by two themes. The summed weights
+   ``e`` become ``1 - exp(-e / LEX_SCALE)``.
 2. **Semantic** (:mod:`toolkit.themes.semantic`). The cosine between the paragraph vector and
-   the theme prototype (mean vector of the corpus paragraphs that carry the theme plus
-   ``DESCRIPTION_WEIGHT`` times the encoded definition), standardised per theme over the corpus
-   and put through a logistic function, so the scale does not depend on the sentence model.
+   the theme prototype (mean vector of the corpus paragraphs that carry the theme; the encoded
+   definition for a theme without such paragraphs), *relative* to the paragraph's mean cosine
+   over all themes, mapped to ``[0, 1]`` around 0.5. Relative scores need no corpus statistics
+   and ignore how close a paragraph is to everything.
 3. **Topic** (optional): the share of the theme's seeded topic in the paragraph, weight
    ``topic_weight`` (0 by default).
 
@@ -24,35 +27,44 @@ The score is the weighted mean ``(w_lex * lexical + w_emb * semantic + w_topic *
 (w_lex + w_emb + w_topic)``; evidence that is unavailable (no vectors, no topics) drops out of
 the mean. A paragraph's theme is its best-scoring theme, or ``none`` below ``threshold``.
 
-Which paragraphs "carry the theme" is found by self-training: first those that contain seed
-terms; after ``SELF_TRAINING_ROUNDS`` round of scoring, those assigned to the theme. Seeds are
-rare in real text (most paragraphs about ammunition output never say *Rüstungsproduktion*), and
-the second round picks up their vocabulary (``granate``, ``werk``, ``fertigung`` ...).
+Which paragraphs "carry the theme" is found by self-training: first those whose lexical score
+reaches ``MEMBER_LEXICAL`` for one theme only (a seed, a seed inside a compound, two parts);
+after ``SELF_TRAINING_ROUNDS`` round of scoring, those assigned to the theme. Seeds are rare in
+real text, and the second round picks up paraphrases (``Granaten``, ``Werk``, ``Fertigung``).
 
 Calibration and accuracy
 ------------------------
 The defaults (``DEFAULT_THRESHOLD``, ``DEFAULT_LEXICAL_WEIGHT``, ``DEFAULT_EMBEDDING_WEIGHT``)
-were chosen by grid search for macro-F1 on ``benchmarks/data/theme_paragraphs_dev.jsonl``
-(170 original labelled paragraphs: three themes and ``none`` with hard negatives) with
-``python benchmarks/themes_eval.py --calibrate``, which prints these same values (lexical
-weight 0.4-0.6 with embedding weight 1 - lexical, thresholds 0.30-0.70 in steps of 0.02, 10
-expansion terms; an earlier wider run over weights 0.3-0.7 and 5 expansion terms found nothing
-better). Macro-F1 over the four classes with all-MiniLM-L6-v2 and the default text pipeline
-(``python benchmarks/themes_eval.py --data theme_paragraphs_heldout.jsonl``; the held-out file
-holds 88 paragraphs written separately and never used for tuning):
+were chosen by grid search (lexical weight 0.1-0.7, embedding weight 1 - lexical, thresholds
+0.30-0.80) for the mean macro-F1 of two dev sets written for this purpose:
+``benchmarks/data/theme_paragraphs_dev.jsonl`` (170 paragraphs) and
+``theme_paragraphs_dev2.jsonl`` (132 paragraphs, written later, mostly paraphrases without
+literal seeds, with hard negatives on battlefield news, sanctions, diplomacy and arms
+*deliveries*); ``python benchmarks/themes_eval.py --calibrate`` prints these same values. The
+choice generalises across the two sets (tuned on dev2 alone it scores 0.827 on dev), whereas
+tuning on dev alone picks a threshold that drops dev2 to 0.73. The fixed constants (parts 0.5,
+``MEMBER_LEXICAL``, one self-training round, no definition vector in the prototypes, relative
+rather than standardised cosines) were compared on both dev sets; the alternatives were at
+most equal. Expansion helps even on small corpora: with the defaults, macro-F1 on random
+subsets of 50 and 80 dev paragraphs (4 each per dev set) was 0.59 and 0.71 with it, 0.55 and
+0.65 without (full sets: 0.83 / 0.82 with, 0.70 / 0.60 without). Macro-F1 over the four
+classes with all-MiniLM-L6-v2 and the default text pipeline (``python
+benchmarks/themes_eval.py --data theme_paragraphs_heldout.jsonl``; the held-out file holds 88
+paragraphs written separately and was run once, after every choice was made):
 
-=====================  =====  ========
-evidence               dev    held-out
-=====================  =====  ========
-lexical only           0.771  0.348
-embedding only         0.573  0.501
-combined (defaults)    0.802  0.320
-=====================  =====  ========
+=====================  =====  =====  ========
+evidence               dev    dev2   held-out
+=====================  =====  =====  ========
+lexical only           0.781  0.626  0.614
+embedding only         0.616  0.643  0.547
+combined (defaults)    0.827  0.818  0.588
+=====================  =====  =====  ========
 
-The gap is the expansion: it is fitted on the scored corpus, and the 88 held-out paragraphs
-contain too few literal seeds for it to find the themes' vocabulary, so most theme paragraphs
-fall below the threshold (``none``). On a corpus of a few hundred theme paragraphs (the dev set)
-the combination works; on small corpora it does not reach the 0.9 target.
+(The previous method: dev 0.802, held-out 0.320.) The 0.9 target is not reached: on the
+held-out file most arms-production paragraphs (13 of 22) still come out ``none`` -- they
+paraphrase the theme in words neither the seeds nor their parts contain, the corpus is too
+small for the expansion to find them, and the English sentence model separates German
+paragraphs poorly (a German paraphrase pair scores cosine 0.46, unrelated sentences 0.33-0.41).
 
 Examples
 --------
@@ -86,8 +98,8 @@ NONE = "none"
 
 # Calibrated on the dev set by `benchmarks/themes_eval.py --calibrate` (grid search, macro-F1).
 DEFAULT_THRESHOLD = 0.52
-DEFAULT_LEXICAL_WEIGHT = 0.5
-DEFAULT_EMBEDDING_WEIGHT = 0.5
+DEFAULT_LEXICAL_WEIGHT = 0.3
+DEFAULT_EMBEDDING_WEIGHT = 0.7
 
 # Fixed by design, not tuned: one seed occurrence gives a lexical score of 0.63, two 0.86.
 LEX_SCALE = 1.0

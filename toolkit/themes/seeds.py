@@ -13,8 +13,11 @@ parts join the theme with a lower weight:
   Heads (``produktion``) are more generic than modifiers (``rüstung``), but giving heads a
   lower weight (0.2-0.3) did not help on the dev sets (``benchmarks/themes_eval.py``).
 
-Derivational suffixes that the lexicon lists as words (``mitglied|schaft``) are not parts, and
-a part claimed by two themes is dropped from both (it cannot tell them apart).
+Only nouns become parts (the lexicon writes them capitalised): number words and particles
+(``zwei`` in ``Zwei-Prozent-Ziel``, ``sonder`` in ``Sondervermögen``) begin far too many
+unrelated words (``zweitägig``). Derivational suffixes that the lexicon lists as words
+(``mitglied|schaft``) are not parts, and a part claimed by two themes is dropped from both (it
+cannot tell them apart).
 
 Examples
 --------
@@ -46,10 +49,20 @@ SUFFIXES = frozenset({"schaft", "heit", "keit", "tum", "nis", "ung"})
 
 
 @lru_cache(maxsize=1)
+def _lemmas() -> frozenset[str]:
+    return frozenset(DefaultDictionaryFactory().get_dictionary("de").values())
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> frozenset[str]:
     """Lowercase German lemmas known to simplemma (the vocabulary for splitting seed terms)."""
-    dictionary = DefaultDictionaryFactory().get_dictionary("de")
-    return frozenset(lemma.lower() for lemma in dictionary.values())
+    return frozenset(lemma.lower() for lemma in _lemmas())
+
+
+@lru_cache(maxsize=1)
+def nouns() -> frozenset[str]:
+    """The lowercased nouns among the simplemma lemmas (German nouns are capitalised)."""
+    return frozenset(lemma.lower() for lemma in _lemmas() if lemma[:1].isupper())
 
 
 class _Excluding:
@@ -77,6 +90,7 @@ def seed_terms(
     seeds: list[list[str]],
     analyze: Callable[[str], list[str]],
     vocabulary: Collection[str] | None = None,
+    parts_allowed: Collection[str] | None = None,
 ) -> list[dict[str, float]]:
     """Term -> weight for every theme, from its seed terms and their compound parts.
 
@@ -88,6 +102,8 @@ def seed_terms(
         Text -> lemmatised lowercase tokens (the corpus analysis).
     vocabulary : collection of str, optional
         Words for splitting the seeds (default: :func:`lexicon`).
+    parts_allowed : collection of str, optional
+        The words that may become parts (default: :func:`nouns`).
 
     Returns
     -------
@@ -96,6 +112,7 @@ def seed_terms(
         (stopwords) gets an empty dict.
     """
     vocabulary = lexicon() if vocabulary is None else vocabulary
+    parts_allowed = nouns() if parts_allowed is None else parts_allowed
     result: list[dict[str, float]] = []
     for theme_seeds in seeds:
         terms: dict[str, float] = {}
@@ -106,13 +123,12 @@ def seed_terms(
             term = "_".join(tokens)
             parts = seed_parts(term, vocabulary)
             for part in parts:
-                if len(part) >= MIN_PART and part not in SUFFIXES:
+                if len(part) >= MIN_PART and part not in SUFFIXES and part in parts_allowed:
                     terms[part] = max(terms.get(part, 0.0), PART_WEIGHT)
             terms[term] = SEED_WEIGHT
         result.append(terms)
     claimed = Counter(term for terms in result for term in terms)
     # a seed is kept even when shared (the user asked for it); a shared part is not
     return [
-        {t: w for t, w in terms.items() if w == SEED_WEIGHT or claimed[t] == 1}
-        for terms in result
+        {t: w for t, w in terms.items() if w == SEED_WEIGHT or claimed[t] == 1} for terms in result
     ]
