@@ -22,29 +22,23 @@ SCRIPT = textwrap.dedent(
 )
 
 
+def fit_seconds(env: dict[str, str]) -> float:
+    """Seconds of the first UMAP fit in a new process."""
+    out = subprocess.run(
+        [sys.executable, "-c", SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=900,
+    )
+    return float(out.stdout.split()[-1])
+
+
 @pytest.mark.slow
 def test_second_process_reuses_compiled_umap(tmp_path: Path) -> None:
     env = {"NUMBA_CACHE_DIR": str(tmp_path / "numba"), "PATH": "/usr/bin:/bin"}
-    first = float(
-        subprocess.run(
-            [sys.executable, "-c", SCRIPT],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=900,
-        ).stdout.split()[-1]
-    )
-    second = float(
-        subprocess.run(
-            [sys.executable, "-c", SCRIPT],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=900,
-        ).stdout.split()[-1]
-    )
+    first, second = (fit_seconds(env) for _ in range(2))
     assert any((tmp_path / "numba").rglob("*.nbi")), "nothing was cached"
     assert second < first / 3, (first, second)
 

@@ -17,21 +17,14 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.embeddings.models import model_hash, resolve_model
 from toolkit.embeddings.onnx_export import MODEL_INPUTS, export_settings, onnx_model_path
+from toolkit.embeddings.passage_encoder import PassageEncoder
 from toolkit.embeddings.passages import (
-    Passage,
     Pooling,
-    length_batches,
-    passage_budget,
-    pool,
-    split_texts,
 )
 from toolkit.errors import ModelNotFoundError, ToolkitError
-from toolkit.io import hash_obj, read_json
-from toolkit.progress import bar
+from toolkit.io import read_json
 
-_POOLINGS = ("mean", "max", "first")
 # sentence-transformers concatenates the enabled token poolings in this order.
 _TOKEN_POOLINGS = {
     "pooling_mode_cls_token": "cls",
@@ -134,7 +127,7 @@ def pool_tokens(hidden: np.ndarray, mask: np.ndarray, modes: list[str]) -> np.nd
     return np.concatenate(parts, axis=1)
 
 
-class OnnxEncoder:
+class OnnxEncoder(PassageEncoder):
     """Encode texts with an ONNX Runtime copy of a sentence-transformers model.
 
     Same passages, batches and pooling as
@@ -173,6 +166,9 @@ class OnnxEncoder:
     (1, 384)
     """
 
+    backend = "onnx"
+    progress_label = "embedding (onnx)"
+
     def __init__(
         self,
         model: str = "all-MiniLM-L6-v2",
@@ -186,25 +182,12 @@ class OnnxEncoder:
         quantize: bool = True,
         cache_dir: str | Path | None = None,
     ) -> None:
-        if pooling not in _POOLINGS:
-            raise ValueError(f"pooling must be one of {_POOLINGS}, not {pooling!r}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        if passage_overlap < 0:
-            raise ValueError(f"passage_overlap must be >= 0, not {passage_overlap}")
-        if threads is not None and threads < 1:
-            raise ValueError(f"threads must be at least 1, not {threads}")
-        self.name = model
-        self.batch_size = batch_size
-        self.max_length = max_length
-        self.normalize = normalize
-        self.device = device
-        self.pooling: Pooling = pooling
-        self.passage_overlap = passage_overlap
-        self.threads = threads
+        super().__init__(
+            model, batch_size, max_length, normalize, device, pooling, passage_overlap, threads
+        )
         self.quantize = quantize
         self.cache_dir = cache_dir
-        path = resolve_model(model)
+        path = self.path
         if not isinstance(path, Path):
             raise ModelNotFoundError(
                 f"embedding model {model!r} is not on this machine: the onnx backend exports a "
@@ -286,24 +269,12 @@ class OnnxEncoder:
         hidden = int(read_json(self.path / "config.json")["hidden_size"])
         return hidden * len(self.sentence_config["token_pooling"])
 
-    def fingerprint(self) -> str:
-        """Hash of the model files, the export (incl. quantisation) and every vector setting."""
-        return hash_obj(
-            {
-                "backend": "onnx",
-                "model": model_hash(self.path),
-                "export": export_settings(self.quantize),
-                "max_length": self.max_length,
-                "normalize": self.normalize,
-                "pooling": self.pooling,
-                "passage_overlap": self.passage_overlap,
-            }
-        )
+    def _fingerprint_extra(self) -> dict[str, Any]:
+        return {"export": export_settings(self.quantize)}
 
-    def passages(self, texts: list[str]) -> list[Passage]:
-        """The passages :meth:`encode` would embed for ``texts``, in text order."""
-        budget = passage_budget(self.tokenizer, self.max_seq_length)
-        return split_texts(list(texts), self.tokenizer, budget, self.passage_overlap)
+    def _prepare(self) -> None:
+        # export (if needed) before the progress bar starts, so its status line stays readable
+        _ = self.session
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed texts that fit the model as they are, one forward pass per call.
@@ -329,30 +300,6 @@ class OnnxEncoder:
             norms = np.linalg.norm(vectors, axis=1, keepdims=True)
             vectors = vectors / np.maximum(norms, 1e-12)
         return vectors.astype(np.float32)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Encode ``texts`` into a ``(len(texts), dim)`` float32 array.
-
-        Raises
-        ------
-        ValueError
-            For an empty text, naming its index.
-        """
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        passages = self.passages(texts)
-        lengths = np.array([p.n_tokens for p in passages], dtype=np.int64)
-        vectors = np.empty((len(passages), self.dim), dtype=np.float32)
-        batches = length_batches(lengths, self.batch_size)
-        # Export (if needed) before the progress bar starts, so its status line stays readable.
-        _ = self.session
-        with bar(len(batches), "embedding (onnx)", unit="batch") as progress_bar:
-            for batch in batches:
-                vectors[batch] = self.encode_passages([passages[i].text for i in batch])
-                progress_bar.update(1)
-        groups = np.array([p.text_index for p in passages], dtype=np.int64)
-        return pool(vectors, groups, len(texts), self.pooling, lengths, self.normalize)
 
     def __repr__(self) -> str:
         return (

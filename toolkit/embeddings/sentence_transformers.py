@@ -10,26 +10,14 @@ import numpy as np
 
 from toolkit.embeddings.models import (
     hub_offline,
-    model_hash,
     model_not_found,
-    resolve_model,
 )
-from toolkit.embeddings.passages import (
-    Passage,
-    Pooling,
-    length_batches,
-    passage_budget,
-    pool,
-    split_texts,
-)
+from toolkit.embeddings.passage_encoder import PassageEncoder
 from toolkit.errors import ModelNotFoundError
-from toolkit.io import hash_obj
-from toolkit.progress import bar, is_quiet
-
-_POOLINGS = ("mean", "max", "first")
+from toolkit.progress import is_quiet
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(PassageEncoder):
     """Encode texts with a sentence-transformers model, without cutting long texts.
 
     Each text is split with the model's tokenizer into passages of at most ``max_length``
@@ -66,34 +54,11 @@ class SentenceTransformerEncoder:
     (1, 384)
     """
 
-    def __init__(
-        self,
-        model: str = "all-MiniLM-L6-v2",
-        batch_size: int = 32,
-        max_length: int | None = None,
-        normalize: bool = True,
-        device: str = "cpu",
-        pooling: Pooling = "mean",
-        passage_overlap: int = 16,
-        threads: int | None = None,
-    ) -> None:
-        if pooling not in _POOLINGS:
-            raise ValueError(f"pooling must be one of {_POOLINGS}, not {pooling!r}")
-        if batch_size < 1:
-            raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        if passage_overlap < 0:
-            raise ValueError(f"passage_overlap must be >= 0, not {passage_overlap}")
-        self.name = model
-        self.batch_size = batch_size
-        self.max_length = max_length
-        self.normalize = normalize
-        self.device = device
-        self.pooling: Pooling = pooling
-        self.passage_overlap = passage_overlap
-        self.threads = threads
-        self.path = resolve_model(model)
-        self._model: Any = None
-        self._tokenizer: Any = None
+    backend = "sentence-transformers"
+
+    # loaded on first use, so a run served entirely from the cache never loads the model
+    _model: Any = None
+    _tokenizer: Any = None
 
     @property
     def model(self) -> Any:
@@ -156,64 +121,21 @@ class SentenceTransformerEncoder:
         )
         return int(get())
 
-    def fingerprint(self) -> str:
-        """Hash of the model files and every setting that changes the vectors."""
-        return hash_obj(
-            {
-                "backend": "sentence-transformers",
-                "model": model_hash(self.path),
-                "max_length": self.max_length,
-                "normalize": self.normalize,
-                "pooling": self.pooling,
-                "passage_overlap": self.passage_overlap,
-            }
-        )
+    @property
+    def max_seq_length(self) -> int:
+        return int(self.model.max_seq_length)
 
-    def passages(self, texts: list[str]) -> list[Passage]:
-        """The passages :meth:`encode` would embed for ``texts``, in text order."""
-        budget = passage_budget(self.tokenizer, self.model.max_seq_length)
-        return split_texts(list(texts), self.tokenizer, budget, self.passage_overlap)
-
-    def count_tokens(self, texts: list[str]) -> np.ndarray:
-        """Wordpieces per text (no special tokens): the weight of a text when pooling texts."""
-        if not texts:
-            return np.zeros(0, dtype=np.int64)
-        ids = self.tokenizer(list(texts), add_special_tokens=False, verbose=False)["input_ids"]
-        return np.array([max(len(row), 1) for row in ids], dtype=np.int64)
-
-    def encode(self, texts: list[str]) -> np.ndarray:
-        """Encode ``texts`` into a ``(len(texts), dim)`` float32 array.
-
-        Raises
-        ------
-        ValueError
-            For an empty text, naming its index.
-        """
+    def _prepare(self) -> None:
         import torch
 
-        texts = list(texts)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         torch.set_num_threads(self.threads or os.cpu_count() or 1)
-        passages = self.passages(texts)
-        lengths = np.array([p.n_tokens for p in passages], dtype=np.int64)
-        vectors = np.empty((len(passages), self.dim), dtype=np.float32)
-        batches = length_batches(lengths, self.batch_size)
-        with bar(len(batches), "embedding", unit="batch") as progress_bar:
-            for batch in batches:
-                vectors[batch] = self.model.encode(
-                    [passages[i].text for i in batch],
-                    batch_size=len(batch),
-                    convert_to_numpy=True,
-                    normalize_embeddings=False,
-                    show_progress_bar=False,
-                )
-                progress_bar.update(1)
-        groups = np.array([p.text_index for p in passages], dtype=np.int64)
-        return pool(vectors, groups, len(texts), self.pooling, lengths, self.normalize)
 
-    def __repr__(self) -> str:
-        return (
-            f"SentenceTransformerEncoder(model={self.name!r}, max_length={self.max_length}, "
-            f"pooling={self.pooling!r}, passage_overlap={self.passage_overlap})"
+    def encode_passages(self, texts: list[str]) -> np.ndarray:
+        """Embed texts that fit the model as they are (one batch), not normalised."""
+        return self.model.encode(
+            list(texts),
+            batch_size=len(texts),
+            convert_to_numpy=True,
+            normalize_embeddings=False,
+            show_progress_bar=False,
         )

@@ -34,9 +34,9 @@ STAGE_VERSIONS = {
     "corpus": 1,
     "text": 1,
     "topics": 1,
-    "embeddings": 1,
+    "embeddings": 2,
     "clusters": 1,
-    "themes": 1,
+    "themes": 2,
     "search": 1,
 }
 

@@ -90,7 +90,7 @@ from toolkit.errors import ConfigError, RunError
 from toolkit.io import read_json, read_npy, write_json, write_npy
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import CompoundSplitter, TermMatcher, lexical_scores
-from toolkit.themes.seeds import seed_terms
+from toolkit.themes.seeds import SEED_WEIGHT, seed_terms
 from toolkit.themes.semantic import definition_text, prototypes, semantic_scores
 
 NONE = "none"
@@ -107,8 +107,39 @@ EXPANSION_WEIGHT = 0.5
 SELF_TRAINING_ROUNDS = 1
 
 MEMBER_LEXICAL = 0.5
+# In a large corpus, a seed part or expansion term found in more than this share of the
+# paragraphs is too common to say anything about a theme (``prozent``, ``ziel``, ``konzern`` in
+# 10kgnad); full seeds always count. Below GENERIC_MIN_PARAGRAPHS a corpus is usually a
+# collection about the themes themselves, where frequent theme words are exactly the evidence.
+GENERIC_SHARE = 0.01
+GENERIC_MIN_PARAGRAPHS = 1000
 """Lexical score from which a paragraph represents its best theme in the prototypes (a seed,
 a seed inside a compound, or two seed parts; ties between themes never count)."""
+
+
+def generic_terms(paragraph_tokens: list[list[str]]) -> set[str]:
+    """Tokens in more than ``GENERIC_SHARE`` of the paragraphs of a large corpus (else none).
+
+    >>> generic_terms([["prozent"]] * 2)
+    set()
+    """
+    n = len(paragraph_tokens)
+    if n < GENERIC_MIN_PARAGRAPHS:
+        return set()
+    counts: dict[str, int] = {}
+    for tokens in paragraph_tokens:
+        for token in set(tokens):
+            counts[token] = counts.get(token, 0) + 1
+    return {token for token, count in counts.items() if count > GENERIC_SHARE * n}
+
+
+def drop_generic(terms: dict[str, float], generic: set[str]) -> dict[str, float]:
+    """``terms`` without the generic ones, except full seeds (weight ``SEED_WEIGHT``).
+
+    >>> drop_generic({"rüstung": 0.5, "prozent": 0.5, "munition": 1.0}, {"prozent", "munition"})
+    {'rüstung': 0.5, 'munition': 1.0}
+    """
+    return {t: w for t, w in terms.items() if w >= SEED_WEIGHT or t not in generic}
 
 
 def resolve_settings(settings: ThemeSettings) -> dict[str, float | int]:
@@ -203,6 +234,8 @@ class ThemeScorer:
             part for tokens in paragraph_tokens for t in tokens for part in t.split("_")
         }
         seeds = self._seed_terms()
+        generic = generic_terms(paragraph_tokens)
+        seeds = [drop_generic(terms, generic) for terms in seeds]
         self._splitter = CompoundSplitter(
             self.vocabulary_
             | {part for terms in seeds for term in terms for part in term.split("_")}
@@ -226,7 +259,7 @@ class ThemeScorer:
                     EXPANSION_WEIGHT,
                 )
                 self.terms_ = {
-                    name: {**extra, **seed}
+                    name: drop_generic({**extra, **seed}, generic)
                     for name, seed, extra in zip(self.themes_, seeds, expansion, strict=True)
                 }
                 self._matcher = TermMatcher(list(self.terms_.values()), self._splitter)
