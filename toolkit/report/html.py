@@ -35,6 +35,7 @@ def _img(path: Path, alt: str) -> str:
 
 def _table(frame: pd.DataFrame, max_rows: int = 30) -> str:
     shown = frame.head(max_rows)
+    shown = shown.round(3).astype(object).where(shown.notna(), "")  # missing values: blank
     return shown.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}", escape=True)
 
 
