@@ -194,11 +194,10 @@ class Run:
     @cached_property
     def cluster_names(self) -> dict[int, str]:
         """Cluster id -> its three most distinctive words joined."""
-        labels = self.cluster_labels.sort_values(["cluster", "rank"])
-        return {
-            int(c): " · ".join(group["word"].astype(str).head(3))
-            for c, group in labels.groupby("cluster", sort=True)
-        }
+        from toolkit.clusters import cluster_names
+
+        clusters = sorted(int(c) for c in self.clusters["cluster"].unique())
+        return cluster_names(self.cluster_labels, clusters=clusters)
 
     @cached_property
     def themes(self) -> pd.DataFrame:
