@@ -156,14 +156,18 @@ def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
     return pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
 
 
-def copy_tree_atomic(source: str | Path, destination: str | Path) -> None:
-    """Copy folder ``source`` to ``destination`` via a temporary sibling and a rename."""
-    source, destination = Path(source), Path(destination)
+@contextlib.contextmanager
+def atomic_folder(destination: str | Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``destination``; it replaces ``destination`` on success.
+
+    On an exception (or an interrupt) the temporary folder is removed and ``destination``
+    is left as it was, so a folder is either complete or absent.
+    """
+    destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
-    shareable(tmp, directory=True)
     try:
-        shutil.copytree(source, tmp, dirs_exist_ok=True)
+        yield tmp
         share_tree(tmp)
         if destination.exists():
             shutil.rmtree(destination)
@@ -171,6 +175,21 @@ def copy_tree_atomic(source: str | Path, destination: str | Path) -> None:
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def copy_tree_atomic(source: str | Path, destination: str | Path) -> None:
+    """Copy folder ``source`` to ``destination`` via a temporary sibling and a rename."""
+    with atomic_folder(destination) as tmp:
+        shutil.copytree(source, tmp, dirs_exist_ok=True)
+
+
+def require_files(folder: str | Path, names: Iterable[str], what: str) -> None:
+    """Raise ``RunError`` naming the missing files when ``folder`` lacks any of ``names``."""
+    from toolkit.errors import RunError
+
+    missing = [name for name in names if not (Path(folder) / name).is_file()]
+    if missing:
+        raise RunError(f"{folder}: {what} incomplete, missing {', '.join(missing)}")
 
 
 def sha256_bytes(data: bytes) -> str:

@@ -28,7 +28,7 @@ from toolkit.embeddings.cache import EmbeddingCache, encode_cached
 from toolkit.embeddings.lsa import LsaEncoder
 from toolkit.embeddings.passages import pool
 from toolkit.errors import CorpusError, RunError
-from toolkit.io import read_json, read_npy, write_json, write_npy
+from toolkit.io import read_json, read_npy, require_files, write_json, write_npy
 from toolkit.text.tokenized import TokenizedCorpus
 
 _FILES = (
@@ -87,9 +87,7 @@ class Embeddings:
     def load(cls, folder: str | Path, mmap: bool = False) -> Embeddings:
         """Read what :meth:`save` wrote; ``mmap=True`` maps the vector files read-only."""
         folder = Path(folder)
-        missing = [name for name in _FILES if not (folder / name).is_file()]
-        if missing:
-            raise RunError(f"{folder}: embeddings are incomplete, missing {', '.join(missing)}")
+        require_files(folder, _FILES, "embeddings are")
         embeddings = cls(
             doc_ids=[str(i) for i in read_json(folder / "doc_ids.json")],
             doc_vectors=read_npy(folder / "doc_vectors.npy", mmap=mmap),

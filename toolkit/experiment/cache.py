@@ -8,12 +8,10 @@ counts once its ``_complete.json`` marker exists, so an interrupted stage is sim
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import shareable, write_json
+from toolkit.io import atomic_folder, write_json
 
 MARKER = "_complete.json"
 
@@ -49,16 +47,7 @@ class StageCache:
     def store(self, stage: str, key: str, write: Callable[[Path], None]) -> Path:
         """Run ``write(tmp_folder)`` and move the folder into place once it completed."""
         final = self.folder(stage, key)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=final.parent))
-        shareable(tmp, directory=True)
-        try:
+        with atomic_folder(final) as tmp:
             write(tmp)
             write_json(tmp / MARKER, {"stage": stage, "key": key})
-            if final.exists():
-                shutil.rmtree(final)
-            os.replace(tmp, final)
-        finally:
-            if tmp.exists():
-                shutil.rmtree(tmp, ignore_errors=True)
         return final

@@ -19,7 +19,7 @@ import pandas as pd
 from toolkit.config import ExperimentConfig, validate
 from toolkit.corpus import Document
 from toolkit.errors import RunError
-from toolkit.io import read_csv, read_json, read_jsonl
+from toolkit.io import read_csv, read_json, read_jsonl, require_files
 
 STAGE_ORDER = ("corpus", "text", "topics", "embeddings", "clusters", "themes", "search")
 # manifest.json is written last; plots and the report also read a run that is being finished
@@ -39,11 +39,7 @@ class Run:
         self.path = Path(path).resolve()
         if not self.path.is_dir():
             raise RunError(f"run folder not found: {self.path}")
-        missing = [name for name in REQUIRED_FILES if not (self.path / name).is_file()]
-        if missing:
-            raise RunError(
-                f"{self.path} is not a complete run folder: missing {', '.join(missing)}"
-            )
+        require_files(self.path, REQUIRED_FILES, "the run folder is")
 
     def __repr__(self) -> str:
         return f"Run({str(self.path)!r}, stages={self.stages})"

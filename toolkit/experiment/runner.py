@@ -8,7 +8,6 @@ other file of two runs of the same config compares equal byte for byte.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from toolkit.errors import ConfigError
 from toolkit.experiment.cache import MARKER, StageCache, default_cache_dir
 from toolkit.experiment.manifest import environment
 from toolkit.experiment.stages import STAGE_VERSIONS, STAGES, Context, write_documents_table
-from toolkit.io import hash_obj, share_tree, write_csv, write_json, write_text
+from toolkit.io import atomic_folder, hash_obj, write_csv, write_json, write_text
 from toolkit.progress import status
 
 
@@ -86,17 +85,13 @@ def execute(
     folder = _new_run_folder(config, out)
     cache = StageCache(_cache_dir(config, cache_dir))
     ctx = Context(config=config, cache_dir=cache.root)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = folder.parent / f".{folder.name}.partial-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
 
     stage_records: dict[str, Any] = {}
     stage_keys: dict[str, str] = {}
     metrics: dict[str, Any] = {}
     total = time.perf_counter()
-    try:
+    # the run folder appears only once complete: an interrupted run leaves nothing behind
+    with atomic_folder(folder) as staging:
         for name in config.stages():
             stage = STAGES[name]
             tick = time.perf_counter()
@@ -164,13 +159,6 @@ def execute(
             # recall@10 of the approximate index against exact search, measured at build time
             manifest["search_ann"] = metrics["search"].get("ann")
         write_json(staging / "manifest.json", manifest)
-        share_tree(staging)
-        if folder.exists():
-            shutil.rmtree(folder)
-        os.replace(staging, folder)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
     status(f"run folder: {folder}")
     return folder
 

@@ -93,12 +93,11 @@ class CorpusStage:
 
     def settings(self, ctx: Context) -> dict[str, Any]:
         cfg = ctx.config.corpus
-        corpus = Corpus.from_config(cfg)
         root = cfg.path if cfg.path.is_dir() else cfg.path.parent
-        files = {str(f.relative_to(root).as_posix()): sha256_file(f) for f in corpus.files()}
-        ctx.extra_manifest["inputs"] = {
-            str(f): files[str(f.relative_to(root).as_posix())] for f in corpus.files()
-        }
+        hashes = {path: sha256_file(path) for path in Corpus.from_config(cfg).files()}
+        ctx.extra_manifest["inputs"] = {str(path): digest for path, digest in hashes.items()}
+        # relative names in the key, so moving the data folder keeps the cache valid
+        files = {path.relative_to(root).as_posix(): digest for path, digest in hashes.items()}
         return {"settings": cfg.model_dump(mode="json", exclude={"path"}), "files": files}
 
     def compute(self, ctx: Context) -> CorpusOutput:

@@ -40,8 +40,7 @@ import pandas as pd
 
 from toolkit.config import ThemeDefinition, ThemeSettings
 from toolkit.embeddings.base import Encoder
-from toolkit.errors import RunError
-from toolkit.io import read_csv, read_json, write_csv, write_json
+from toolkit.io import read_csv, read_json, require_files, write_csv, write_json
 from toolkit.progress import status
 from toolkit.themes.scorer import NONE, ThemeScorer
 
@@ -86,11 +85,7 @@ class ThemeResult:
     def load(cls, folder: str | Path) -> ThemeResult:
         """Read what :meth:`save` wrote."""
         folder = Path(folder)
-        missing = [name for name in FILES if not (folder / name).is_file()]
-        if missing:
-            raise RunError(
-                f"theme results in {folder} are incomplete: missing {', '.join(missing)}"
-            )
+        require_files(folder, FILES, "theme results are")
         return cls(
             themes=read_csv(folder / "themes.csv", dtype={"theme": str}),
             paragraphs=read_csv(folder / "theme_paragraphs.csv", dtype={"theme": str}),
