@@ -9,7 +9,7 @@ of the exact top-1 cosine is part of the output. Queries are fresh draws from th
 
 Measures: exact search p50 latency (one query, chunked matrix product + argpartition), hnswlib
 build time (M, ef_construction, ef_search of ``AnnConfig``), index size (hnswlib's file), p50
-query latency and recall@10 against exact search. The machine is shared with other jobs:
+query latency and recall@10 against exact search, and the process's peak resident memory. The machine is shared with other jobs:
 timings are noisy.
 
 Run: ``.venv/bin/python benchmarks/ann_synthetic.py [--n 100000]``; writes
@@ -19,6 +19,7 @@ Run: ``.venv/bin/python benchmarks/ann_synthetic.py [--n 100000]``; writes
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -110,6 +111,8 @@ def main() -> None:
         "hnsw_p99_ms": float(np.percentile(ann_times, 99)),
         "hnsw_recall@10_fresh_queries": float(recall),
         "hnsw_recall@10_build_sample": ann.recall_at_10,
+        # Linux reports ru_maxrss in KiB: vectors, queries, exact scores and the graph together
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
     print(result)
     name = "ann_synthetic.json" if args.n == 1_000_000 else f"ann_synthetic_{args.n}.json"
