@@ -49,6 +49,20 @@ def int8(cache_dir: Path) -> OnnxEncoder:
     return OnnxEncoder(quantize=True, cache_dir=cache_dir)
 
 
+def test_bert_graph_is_fused_and_quantised_as_one_attention(
+    fp32: OnnxEncoder, int8: OnnxEncoder, cache_dir: Path
+) -> None:
+    import onnx
+
+    def operators(quantize: bool) -> set[str]:
+        path = onnx_model_path(fp32.path, quantize=quantize, cache_dir=cache_dir)
+        return {node.op_type for node in onnx.load(str(path)).graph.node}
+
+    assert {"Attention", "SkipLayerNormalization", "BiasGelu"} <= operators(False)
+    assert {"QAttention", "MatMulInteger"} <= operators(True)
+    assert "Softmax" not in operators(True)
+
+
 def test_fp32_matches_sentence_transformers(
     fp32: OnnxEncoder, reference: SentenceTransformerEncoder
 ) -> None:

@@ -32,7 +32,13 @@ from toolkit.progress import status
 
 OPSET = 17
 # Bumped whenever the export or quantisation code changes the graph it produces.
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2
+# Model types whose graphs ONNX Runtime's transformer optimizer fuses (one Attention node per
+# layer, SkipLayerNormalization, BiasGelu). Fused, the int8 graph quantises the query/key/value
+# products as one QAttention: measured 5-10 % faster than the unfused int8 graph on 10kgnad
+# passages, same cosine to fp32. Only BERT itself is fused (all-MiniLM-L6-v2 and
+# paraphrase-multilingual-MiniLM-L12-v2 are BERT); other types are exported unfused.
+BERT_LIKE = frozenset({"bert"})
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Chosen from measurements on all-MiniLM-L6-v2 / 10kgnad passages (AVX2 CPU, no VNNI): one
 # scale per output channel is what keeps int8 close to fp32 (per-tensor scales: cosine 0.84);
@@ -61,6 +67,7 @@ def export_settings(quantize: bool) -> dict[str, Any]:
     return {
         "format": EXPORT_FORMAT,
         "opset": OPSET,
+        "fusion": "onnxruntime.transformers bert, opt_level 0",
         "quantization": dict(QUANTIZATION) if quantize else "fp32",
     }
 
@@ -156,7 +163,8 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
 
     The graph takes the inputs the model's tokenizer produces (``input_ids``,
     ``attention_mask`` and, for BERT-like models, ``token_type_ids``) with dynamic batch and
-    sequence axes; it is checked against PyTorch on a batch of another shape.
+    sequence axes; BERT-like graphs are fused (:func:`fuse_transformer`). The final graph is
+    checked against PyTorch on a padded batch of another shape.
 
     Raises
     ------
@@ -180,6 +188,8 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
         return_tensors="pt",
     )
     axes = {name: {0: "batch", 1: "sequence"} for name in [*input_names, "last_hidden_state"]}
+    destination = Path(destination)
+    raw = destination.with_name(f"unfused.{destination.name}")
     try:
         with torch.no_grad(), warnings.catch_warnings():
             # Tracer warnings concern Python branches on shapes that are fixed for an encoder.
@@ -187,7 +197,7 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
             torch.onnx.export(
                 _token_embeddings_module(model, input_names),
                 tuple(sample[name] for name in input_names),
-                str(destination),
+                str(raw),
                 input_names=input_names,
                 output_names=["last_hidden_state"],
                 dynamic_axes=axes,
@@ -196,7 +206,42 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
             )
     except Exception as exc:
         raise _fail(model_path, "torch.onnx.export", exc) from exc
-    _check_export(model_path, model, tokenizer, input_names, Path(destination))
+    fuse_transformer(raw, destination, model.config, model_path)
+    raw.unlink()
+    _check_export(model_path, model, tokenizer, input_names, destination)
+
+
+def fuse_transformer(source: Path, destination: Path, config: Any, model_path: Path) -> bool:
+    """Fuse a BERT-like graph's attention, layer norms and GELU (``BERT_LIKE``), else copy it.
+
+    The fused graph uses ONNX Runtime's contrib operators, which is what runs it. Returns
+    whether it was fused.
+
+    Raises
+    ------
+    OnnxExportError
+        When the optimizer fails on a model it should handle.
+    """
+    if getattr(config, "model_type", None) not in BERT_LIKE:
+        shutil.copyfile(source, destination)
+        return False
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fused = optimize_model(
+                str(source),
+                model_type="bert",
+                num_heads=int(config.num_attention_heads),
+                hidden_size=int(config.hidden_size),
+                opt_level=0,  # graph fusions only: no hardware-specific ONNX Runtime rewrites
+                use_gpu=False,
+            )
+            fused.save_model_to_file(str(destination))
+    except Exception as exc:
+        raise _fail(model_path, "onnxruntime.transformers fusion", exc) from exc
+    return True
 
 
 def _check_export(
@@ -238,6 +283,7 @@ def quantize_onnx(source: str | Path, destination: str | Path, model_path: str |
     OnnxExportError
         Naming ``model_path`` and the quantisation step.
     """
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     try:
@@ -247,7 +293,11 @@ def quantize_onnx(source: str | Path, destination: str | Path, model_path: str |
             weight_type=getattr(QuantType, QUANTIZATION["weight_type"]),
             per_channel=QUANTIZATION["per_channel"],
             reduce_range=QUANTIZATION["reduce_range"],
-            extra_options={"MatMulConstBOnly": QUANTIZATION["const_weights_only"]},
+            extra_options={
+                "MatMulConstBOnly": QUANTIZATION["const_weights_only"],
+                # shape inference cannot type the outputs of fused contrib operators
+                "DefaultTensorType": onnx.TensorProto.FLOAT,
+            },
             use_external_data_format=Path(source).stat().st_size > 1_900_000_000,
         )
     except Exception as exc:
