@@ -9,8 +9,8 @@ of the exact top-1 cosine is part of the output. Queries are fresh draws from th
 
 Measures: exact search p50 latency (one query, chunked matrix product + argpartition), hnswlib
 build time (M, ef_construction, ef_search of ``AnnConfig``), index size (hnswlib's file), p50
-query latency and recall@10 against exact search, and the process's peak resident memory. The machine is shared with other jobs:
-timings are noisy.
+query latency and recall@10 against exact search, and the process's peak resident memory. The
+machine is shared with other jobs: timings are noisy.
 
 Run: ``.venv/bin/python benchmarks/ann_synthetic.py [--n 100000]``; writes
 ``benchmarks/results/ann_synthetic[_<n>].json``.

@@ -83,17 +83,19 @@ def run_clusterings(reduced: np.ndarray, truth: list[str | None]) -> list[dict[s
             labels = assign_outliers(reduced, labels)
         seconds = time.perf_counter() - start
         scores = cluster_metrics(reduced, labels, truth, SEED)
-        rows.append({
-            "clustering": name,
-            "cluster_seconds": seconds,
-            "num_clusters": scores["num_clusters"],
-            "outlier_share": outlier_share,
-            "nmi": scores["nmi"],
-            "v_measure": scores["v_measure"],
-            "ari": scores["ari"],
-            "silhouette": scores["silhouette"],
-            "settings": info,
-        })
+        rows.append(
+            {
+                "clustering": name,
+                "cluster_seconds": seconds,
+                "num_clusters": scores["num_clusters"],
+                "outlier_share": outlier_share,
+                "nmi": scores["nmi"],
+                "v_measure": scores["v_measure"],
+                "ari": scores["ari"],
+                "silhouette": scores["silhouette"],
+                "settings": info,
+            }
+        )
     return rows
 
 
@@ -108,31 +110,44 @@ def main() -> None:
             reduced = reduce_vectors(vectors, reduce, SEED)
             reduce_seconds = time.perf_counter() - start
             for row in run_clusterings(reduced, truth):
-                results.append({"vectors": vectors_name, "reduce": reduce.method,
-                                "reduce_seconds": reduce_seconds, **row})
+                results.append(
+                    {
+                        "vectors": vectors_name,
+                        "reduce": reduce.method,
+                        "reduce_seconds": reduce_seconds,
+                        **row,
+                    }
+                )
 
     print(f"10kgnad: {len(docs)} articles, {len(set(truth))} categories; seed {SEED}")
     print("Timings are wall-clock on a shared 2-core machine with other jobs running: noisy.")
     for name, seconds in vector_seconds.items():
         print(f"- {name}: {seconds:.1f} s")
     print()
-    print("| vectors | reduce | clustering | k | outliers | NMI | V-measure | ARI | reduce s "
-          "| cluster s |")
+    print(
+        "| vectors | reduce | clustering | k | outliers | NMI | V-measure | ARI | reduce s "
+        "| cluster s |"
+    )
     print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
-        print(f"| {r['vectors']} | {r['reduce']} | {r['clustering']} | {r['num_clusters']} "
-              f"| {r['outlier_share']:.0%} | {r['nmi']:.3f} | {r['v_measure']:.3f} "
-              f"| {r['ari']:.3f} | {r['reduce_seconds']:.1f} | {r['cluster_seconds']:.1f} |")
+        print(
+            f"| {r['vectors']} | {r['reduce']} | {r['clustering']} | {r['num_clusters']} "
+            f"| {r['outlier_share']:.0%} | {r['nmi']:.3f} | {r['v_measure']:.3f} "
+            f"| {r['ari']:.3f} | {r['reduce_seconds']:.1f} | {r['cluster_seconds']:.1f} |"
+        )
     out = ROOT / "benchmarks" / "results" / "clusters_10kgnad.json"
-    write_json(out, {
-        "dataset": "10kgnad test.csv",
-        "num_docs": len(docs),
-        "seed": SEED,
-        "note": "timings are wall-clock on a busy shared 2-core machine",
-        "vector_seconds": vector_seconds,
-        "defaults": ClustersConfig().model_dump(mode="json"),
-        "results": results,
-    })
+    write_json(
+        out,
+        {
+            "dataset": "10kgnad test.csv",
+            "num_docs": len(docs),
+            "seed": SEED,
+            "note": "timings are wall-clock on a busy shared 2-core machine",
+            "vector_seconds": vector_seconds,
+            "defaults": ClustersConfig().model_dump(mode="json"),
+            "results": results,
+        },
+    )
     print(f"\nwrote {out.relative_to(ROOT)}")
 
 

@@ -36,7 +36,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score
 
 from toolkit.embeddings.onnx import OnnxEncoder
-from toolkit.embeddings.onnx_export import QUANTIZATION
+from toolkit.embeddings.onnx_export import export_settings
 from toolkit.embeddings.passages import Passage, pool
 from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder
 from toolkit.io import write_json
@@ -168,18 +168,25 @@ def main() -> None:
             }
         )
 
-    header = "| backend | articles/s | passages/s | speed-up | cos mean | cos min | P@10 | NMI |"
+    for row in rows:
+        row["precision_delta"] = row["precision_at_10"] - rows[0]["precision_at_10"]
+        row["nmi_delta"] = row["kmeans_nmi"] - rows[0]["kmeans_nmi"]
+    header = (
+        "| backend | articles/s | passages/s | speed-up | cos mean | cos min | P@10 | ΔP@10 "
+        "| NMI | ΔNMI |"
+    )
     print(
         f"\n{len(texts)} articles, {n_passages} passages, {threads} threads, "
         f"{len(rounds)} interleaved rounds\n"
     )
     print(header)
-    print("|" + "---|" * 8)
+    print("|" + "---|" * 10)
     for row in rows:
         print(
             f"| {row['backend']} | {row['articles_per_s']:.2f} | {row['passages_per_s']:.2f} | "
             f"{row['speedup_vs_plain']:.2f}x | {row['cosine_mean']:.4f} | "
-            f"{row['cosine_min']:.4f} | {row['precision_at_10']:.4f} | {row['kmeans_nmi']:.4f} |"
+            f"{row['cosine_min']:.4f} | {row['precision_at_10']:.4f} | "
+            f"{row['precision_delta']:+.4f} | {row['kmeans_nmi']:.4f} | {row['nmi_delta']:+.4f} |"
         )
     load = os.getloadavg()
     print(
@@ -213,7 +220,7 @@ def main() -> None:
                     "scikit-learn",
                 )
             },
-            "settings": {**settings, "model": st.name, "quantization": QUANTIZATION},
+            "settings": {**settings, "model": st.name, "export": export_settings(quantize=True)},
             "results": rows,
         },
     )

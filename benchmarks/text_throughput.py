@@ -56,9 +56,7 @@ def main() -> None:
     n_tokens = len(tokens)
     lemmatize.cache_clear()
     _, lemmatize_seconds = timed(lambda: [lemmatize(t) for t in tokens])
-    clauses = [
-        [t.lower() for t in clause] for p in paragraphs for clause in tokenize_clauses(p)
-    ]
+    clauses = [[t.lower() for t in clause] for p in paragraphs for clause in tokenize_clauses(p)]
     _, phrases_seconds = timed(lambda: PhraseDetector(min_count=5, threshold=0.5).fit(clauses))
 
     lemmatize.cache_clear()

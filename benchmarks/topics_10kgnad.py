@@ -71,8 +71,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--k", type=int, nargs="+", default=[9, 20, 50])
     parser.add_argument("--quick", action="store_true", help="K=9 only, stability over 2 seeds")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        help="TopicsConfig field for the toolkit models, e.g. passes=10")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        help="TopicsConfig field for the toolkit models, e.g. passes=10",
+    )
     parser.add_argument(
         "--models", nargs="+", default=["toolkit_lda", "toolkit_nmf", "gensim_default"]
     )
@@ -87,8 +92,10 @@ def main() -> None:
     text_seconds = time.perf_counter() - tic
     texts, dictionary = corpus.documents(), corpus.dictionary
     vocabulary = [dictionary[i] for i in range(len(dictionary))]
-    print(f"10kgnad: {len(docs)} articles, {len(vocabulary)} words, "
-          f"{sum(map(len, texts))} tokens; text pipeline {text_seconds:.1f} s")
+    print(
+        f"10kgnad: {len(docs)} articles, {len(vocabulary)} words, "
+        f"{sum(map(len, texts))} tokens; text pipeline {text_seconds:.1f} s"
+    )
 
     overrides = parse_overrides(args.overrides)
     rows: list[dict] = []
@@ -98,8 +105,11 @@ def main() -> None:
         io.write_json(
             ROOT / "benchmarks" / "results" / "topics_10kgnad.json",
             {
-                "corpus": {"documents": len(docs), "vocabulary": len(vocabulary),
-                           "tokens": sum(map(len, texts))},
+                "corpus": {
+                    "documents": len(docs),
+                    "vocabulary": len(vocabulary),
+                    "tokens": sum(map(len, texts)),
+                },
                 "seeds": seeds,
                 "lda_overrides": overrides,
                 "text_seconds": text_seconds,
@@ -139,18 +149,24 @@ def main() -> None:
             }
             rows.append(row)
             save()
-            print(f"K={k} {name}: " + ", ".join(f"{key}={row[key]:.3f}" for key in list(row)[2:]),
-                  flush=True)
+            print(
+                f"K={k} {name}: " + ", ".join(f"{key}={row[key]:.3f}" for key in list(row)[2:]),
+                flush=True,
+            )
 
     print()
     print("| K | model | c_npmi | c_v | diversity | stability | NMI | fit s |")
     print("|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['k']} | {r['model']} | {r['c_npmi']:.3f} | {r['c_v']:.3f} | "
-              f"{r['diversity']:.3f} | {r['stability']:.3f} | {r['nmi']:.3f} | "
-              f"{r['fit_seconds']:.1f} |")
-    print(f"\nstability over seeds {seeds}; fit s = median over those fits. Timings are noisy: "
-          "other CPU-heavy jobs shared this 2-core machine.")
+        print(
+            f"| {r['k']} | {r['model']} | {r['c_npmi']:.3f} | {r['c_v']:.3f} | "
+            f"{r['diversity']:.3f} | {r['stability']:.3f} | {r['nmi']:.3f} | "
+            f"{r['fit_seconds']:.1f} |"
+        )
+    print(
+        f"\nstability over seeds {seeds}; fit s = median over those fits. Timings are noisy: "
+        "other CPU-heavy jobs shared this 2-core machine."
+    )
 
 
 if __name__ == "__main__":

@@ -139,7 +139,14 @@ def test_metrics_skip_silhouette_and_unlabelled_documents() -> None:
 
 def test_kmeans_auto_k_rule_and_pure_clusters() -> None:
     assert [auto_num_clusters(n) for n in (2, 3, 13, 36, 200, 1028, 10**6)] == [
-        1, 2, 3, 4, 10, 20, 20]
+        1,
+        2,
+        3,
+        4,
+        10,
+        20,
+        20,
+    ]
     points = reduce_vectors(blobs([10, 12, 14]), NO_UMAP, seed=0)
     labels = cluster_vectors(points, ClustersConfig(method="kmeans", num_clusters="auto"), seed=0)
     assert len(set(labels.tolist())) == 4
@@ -156,8 +163,10 @@ def test_hdbscan_outliers_share_and_assignment() -> None:
     ids = [f"d{i}" for i in range(len(vectors))]
     tokens = topic_tokens([20, 20, 4])
     config = ClustersConfig(
-        reduce=ReduceConfig(method="none", metric="euclidean"), method="hdbscan",
-        min_cluster_size=5, layout=False,
+        reduce=ReduceConfig(method="none", metric="euclidean"),
+        method="hdbscan",
+        min_cluster_size=5,
+        layout=False,
     )
     kept = fit_clusters(ids, vectors, tokens, config, seed=0)
     assert kept.metrics["num_clusters"] == 2
@@ -252,8 +261,9 @@ def test_seed_article_paragraphs(seed_file: Path) -> None:
     check_hdbscan_on_paragraphs(ids, counts, words, NO_UMAP)
 
 
-def check_hdbscan_on_paragraphs(ids: list[str], counts: np.ndarray, words: list[list[str]],
-                                reduce: ReduceConfig) -> None:
+def check_hdbscan_on_paragraphs(
+    ids: list[str], counts: np.ndarray, words: list[list[str]], reduce: ReduceConfig
+) -> None:
     config = ClustersConfig(method="hdbscan", assign_outliers=True, reduce=reduce)
     result = fit_clusters(ids, counts, words, config, seed=0)
     assert len(result.assignments) == len(ids)
@@ -294,8 +304,9 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
     result = _fit_blobs(ClustersConfig(reduce=NO_UMAP, method="hdbscan", min_cluster_size=4))
     result.save(tmp_path)
     loaded = ClusterResult.load(tmp_path)
-    pd.testing.assert_frame_equal(loaded.assignments, result.assignments, check_dtype=False,
-                                  rtol=1e-5)
+    pd.testing.assert_frame_equal(
+        loaded.assignments, result.assignments, check_dtype=False, rtol=1e-5
+    )
     assert loaded.assignments["doc_id"].tolist() == result.assignments["doc_id"].tolist()
     pd.testing.assert_frame_equal(loaded.labels, result.labels, check_dtype=False, rtol=1e-5)
     np.testing.assert_array_equal(loaded.reduced, result.reduced)

@@ -35,7 +35,11 @@ GROUPS = {
 }
 SEED_THEMES = {
     "arms_production": [
-        "Rüstungsproduktion", "Munition", "Rüstungsindustrie", "Produktion", "Rüstungskonzern"
+        "Rüstungsproduktion",
+        "Munition",
+        "Rüstungsindustrie",
+        "Produktion",
+        "Rüstungskonzern",
     ],
     "membership": ["Mitgliedschaft", "Beitritt", "Schweden", "Ratifizierung", "Türkei"],
     "defence_spending": [
@@ -171,9 +175,7 @@ def test_seed_article_paragraph_topics(seed_file):
     pipeline = TextPipeline(TextConfig(dictionary=DictionaryConfig(no_below=1)))
     corpus = pipeline.fit_transform([doc])
     config = TopicsConfig(num_topics=3, unit="paragraph")
-    result = fit_topics(
-        corpus, config, seed=0, themes=SEED_THEMES, analyze=pipeline.transform_text
-    )
+    result = fit_topics(corpus, config, seed=0, themes=SEED_THEMES, analyze=pipeline.transform_text)
     assert result.labels == list(SEED_THEMES)
     table = result.topic_table
     top = {name: set(table[table.topic == k].word[:10]) for k, name in enumerate(SEED_THEMES)}

@@ -56,8 +56,14 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
         totals.update(counter)
     non_empty = [c for c in clusters if counts[c]]
     if not non_empty:
-        return pd.DataFrame({"cluster": pd.Series(dtype=int), "rank": pd.Series(dtype=int),
-                             "word": pd.Series(dtype=str), "weight": pd.Series(dtype=float)})
+        return pd.DataFrame(
+            {
+                "cluster": pd.Series(dtype=int),
+                "rank": pd.Series(dtype=int),
+                "word": pd.Series(dtype=str),
+                "weight": pd.Series(dtype=float),
+            }
+        )
     mean_class_size = sum(totals.values()) / len(non_empty)
     rows = []
     for cluster in non_empty:

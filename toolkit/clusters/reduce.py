@@ -67,8 +67,9 @@ def _passthrough(vectors: np.ndarray, metric: str) -> np.ndarray:
     return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
-def _umap(vectors: np.ndarray, n_components: int, plan: dict[str, Any], config: ReduceConfig,
-          seed: int) -> np.ndarray:
+def _umap(
+    vectors: np.ndarray, n_components: int, plan: dict[str, Any], config: ReduceConfig, seed: int
+) -> np.ndarray:
     from toolkit.numba_cache import import_umap
 
     # imported lazily, with numba's disk cache on: its compile cost is paid once per machine
@@ -143,4 +144,3 @@ def layout_2d(vectors: np.ndarray, config: ReduceConfig, seed: int) -> np.ndarra
         pca = PCA(n_components=n_components, svd_solver="full")
         coords[:, :n_components] = pca.fit_transform(unit)
     return coords
-

@@ -137,13 +137,15 @@ def fit_clusters(
         coords = layout_2d(vectors, config.reduce, seed).astype(np.float64)
     else:
         coords = np.full((n_docs, 2), np.nan)
-    assignments = pd.DataFrame({
-        "doc_id": pd.Series(list(doc_ids), dtype=str),
-        "cluster": labels.astype(np.int64),
-        "outlier": noise,
-        "x": coords[:, 0],
-        "y": coords[:, 1],
-    })
+    assignments = pd.DataFrame(
+        {
+            "doc_id": pd.Series(list(doc_ids), dtype=str),
+            "cluster": labels.astype(np.int64),
+            "outlier": noise,
+            "x": coords[:, 0],
+            "y": coords[:, 1],
+        }
+    )
     table = label_clusters(labels, doc_tokens, config.label_words)
 
     metrics = cluster_metrics(reduced, labels, true_labels, seed)

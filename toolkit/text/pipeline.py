@@ -239,9 +239,7 @@ class TextPipeline:
         for doc in progress(docs, "text: analysing", total=_size(docs), unit="doc"):
             doc_ids.append(doc.id)
             analyzed.append(self._analyze_document(doc))
-        self._fit_phrases(
-            forms for doc in analyzed for paragraph in doc for forms, _ in paragraph
-        )
+        self._fit_phrases(forms for doc in analyzed for paragraph in doc for forms, _ in paragraph)
         paragraphs = [[self._finish(paragraph) for paragraph in doc] for doc in analyzed]
         self._fit_dictionary(paragraphs, len(doc_ids))
         return TokenizedCorpus(doc_ids, paragraphs, self._fitted_dictionary())

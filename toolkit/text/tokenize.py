@@ -36,7 +36,7 @@ _HYPHENS = "-\u2010\u2011"
 ABBREVIATIONS = (
     "Abs", "Bd", "bzw", "ca", "Dr", "etc", "evtl", "ggf", "Hrsg", "inkl", "Jh", "Mio", "Mrd",
     "Nr", "Prof", "sog", "St", "Str", "usw", "vgl", "zzgl",
-)
+)  # fmt: skip
 
 # Top-level domains of addresses written without ``www.`` (``allinrechner.at``); lowercase only,
 # so that a missing space after a sentence end ("Ende.Die") is not taken for an address.

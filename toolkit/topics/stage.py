@@ -54,9 +54,7 @@ def make_model(
     )
 
 
-def _units(
-    corpus: TokenizedCorpus, unit: str
-) -> tuple[list[tuple[int, int]], list[list[str]]]:
+def _units(corpus: TokenizedCorpus, unit: str) -> tuple[list[tuple[int, int]], list[list[str]]]:
     """Modelling units with at least one dictionary token, and their in-dictionary tokens."""
     vocab = corpus.dictionary.token2id
     if unit == "paragraph":
