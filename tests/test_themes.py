@@ -16,9 +16,10 @@ from toolkit.text import TextPipeline
 from toolkit.text.compounds import compound_parts, split_compound
 from toolkit.themes import ThemeResult, ThemeScorer, assign_themes
 from toolkit.themes.expand import expand_terms
-from toolkit.themes.lexical import TermMatcher
+from toolkit.themes.lexical import CompoundSplitter, TermMatcher
 from toolkit.themes.seeds import PART_WEIGHT, seed_parts, seed_terms
 from toolkit.themes.semantic import prototypes, semantic_scores
+from toolkit.themes.tfidf import TfidfPrototypes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFINITIONS = ROOT / "benchmarks" / "data" / "theme_definitions.yaml"
@@ -167,6 +168,41 @@ def test_prototypes_fall_back_to_definitions_and_scores_are_relative() -> None:
     np.testing.assert_allclose(scores[1], [0.5, 0.5])  # equally close: no preference
 
 
+def test_tfidf_prototypes_link_compounds_through_their_parts() -> None:
+    docs = [
+        ["granate", "werk", "hersteller"],
+        ["granate", "fabrik", "hersteller"],
+        ["schweden", "bündnis", "parlament"],
+        ["schweden", "bündnis", "zustimmung"],
+        ["wetter", "regen"],
+        ["wetter", "sonne"],
+    ]
+    members = np.zeros((6, 2), dtype=bool)
+    members[[0, 1], 0] = members[[2, 3], 1] = True
+    fallback = [["granate"], ["bündnis"]]
+    splitter = CompoundSplitter({"granate", "hand", "bündnis", "nato"})
+    with_parts = TfidfPrototypes(splitter.parts).fit(docs, members, fallback)
+    scores = with_parts.scores([["handgranate"], ["nato-bündnis"], ["wetter"]])
+    assert scores[0, 0] > 0.5 > scores[0, 1]  # handgranate shares "granate" with the members
+    assert scores[1, 1] > 0.5 > scores[1, 0]
+    np.testing.assert_allclose(scores[2], [0.5, 0.5])  # no theme word: no preference
+    plain = TfidfPrototypes().fit(docs, members, fallback)
+    np.testing.assert_allclose(plain.scores([["handgranate"]]), [[0.5, 0.5]])
+    assert "hersteller" in with_parts.vocabulary_ and "regen" not in with_parts.vocabulary_
+
+
+def test_tfidf_prototypes_fallback_and_state_round_trip() -> None:
+    docs = [["granate", "werk"], ["granate", "werk"], ["wetter", "regen"], ["wetter", "sonne"]]
+    members = np.array([[1, 0], [1, 0], [0, 0], [0, 0]], dtype=bool)
+    model = TfidfPrototypes().fit(docs, members, [["granate"], ["wetter"]])
+    # the second theme has no members: its prototype is its terms
+    assert model.prototypes_[1, model.vocabulary_["wetter"]] == pytest.approx(1.0)
+    np.testing.assert_allclose(np.linalg.norm(model.prototypes_, axis=1), 1.0)
+    loaded = TfidfPrototypes.from_state(model.state(), model.prototypes_)
+    np.testing.assert_allclose(loaded.scores(docs), model.scores(docs))
+    assert model.scores(docs)[0, 0] > 0.5 and model.scores(docs)[2, 1] > 0.5
+
+
 # -- the scorer on the seed article ------------------------------------------------------------
 
 
@@ -271,7 +307,9 @@ def test_lexical_only_topics_and_errors() -> None:
         "arms": ThemeDefinition(description="Rüstung", seeds=["Munition"]),
         "join": ThemeDefinition(description="Beitritt", seeds=["Beitritt"]),
     }
-    paragraphs = [["munitionsfabrik", "werk"], ["beitritt", "schweden"], ["fußball", "tor"]]
+    # one seed each: without vectors a match inside a compound alone (0.55) stays below the
+    # threshold calibrated for the combined evidence
+    paragraphs = [["munition", "werk"], ["beitritt", "schweden"], ["fußball", "tor"]]
     scorer = ThemeScorer(defs, ThemeSettings(), lambda s: [s.lower()]).fit(paragraphs)
     assert scorer.assign(scorer.score(paragraphs, None)) == ["arms", "join", "none"]
 
@@ -302,5 +340,5 @@ def test_dev_set_macro_f1(encoder) -> None:
     assert f1 >= DEV_MACRO_F1 - 0.03
 
 
-DEV_MACRO_F1 = 0.827
+DEV_MACRO_F1 = 0.868
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""

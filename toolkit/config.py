@@ -203,8 +203,18 @@ class ThemeSettings(Section):
     threshold: float | None = Field(
         None, ge=0, le=1, description="below: theme `none` (default: calibrated)"
     )
-    lexical_weight: float | None = Field(None, ge=0)
-    embedding_weight: float | None = Field(None, ge=0)
+    lexical_weight: float | None = Field(
+        None, ge=0, description="seed and expansion terms (default: calibrated, 0.5)"
+    )
+    embedding_weight: float | None = Field(
+        None, ge=0, description="sentence-vector similarity (default: calibrated, 0.5)"
+    )
+    tfidf_weight: float | None = Field(
+        None,
+        ge=0,
+        description="TF-IDF similarity (lemmas and compound parts) to the theme's paragraphs "
+        "(default: calibrated, 0.4; 0 turns it off)",
+    )
     topic_weight: float = Field(0.0, ge=0)
     expand_terms: int = Field(10, ge=0, description="co-occurring terms added per theme")
     min_expansion_paragraphs: int = Field(

@@ -36,7 +36,7 @@ STAGE_VERSIONS = {
     "topics": 1,
     "embeddings": 2,
     "clusters": 1,
-    "themes": 2,
+    "themes": 3,
     "search": 1,
 }
 

@@ -28,7 +28,8 @@ RELATIVE_SCALE = 2.5
 """Slope of the map from relative cosine to score: a lead of 0.2 over the mean gives 1.0."""
 
 
-def _unit(matrix: np.ndarray) -> np.ndarray:
+def unit(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
@@ -54,7 +55,7 @@ def prototypes(
         Encoded theme definitions, the prototype of a theme without member paragraphs (a zero
         prototype when None).
     """
-    vectors = _unit(np.asarray(paragraph_vectors, dtype=np.float64))
+    vectors = unit(np.asarray(paragraph_vectors, dtype=np.float64))
     members = np.asarray(members, dtype=bool)
     members = members & (members.sum(axis=1, keepdims=True) == 1)
     rows = []
@@ -65,7 +66,7 @@ def prototypes(
             rows.append(np.asarray(definition_vectors[k], dtype=np.float64))
         else:
             rows.append(np.zeros(vectors.shape[1]))
-    return _unit(np.stack(rows))
+    return unit(np.stack(rows))
 
 
 def semantic_scores(paragraph_vectors: np.ndarray, protos: np.ndarray) -> np.ndarray:
@@ -74,6 +75,15 @@ def semantic_scores(paragraph_vectors: np.ndarray, protos: np.ndarray) -> np.nda
     >>> semantic_scores(np.array([[1.0, 0.0]]), np.eye(2)).round(3).tolist()
     [[1.0, 0.0]]
     """
-    sims = _unit(np.asarray(paragraph_vectors, dtype=np.float64)) @ protos.T
+    sims = unit(np.asarray(paragraph_vectors, dtype=np.float64)) @ protos.T
+    return relative_scores(sims)
+
+
+def relative_scores(sims: np.ndarray) -> np.ndarray:
+    """Similarities minus the row mean, times ``RELATIVE_SCALE``, around 0.5, clipped to [0, 1].
+
+    >>> relative_scores(np.array([[0.3, 0.1]])).round(3).tolist()
+    [[0.75, 0.25]]
+    """
     relative = sims - sims.mean(axis=1, keepdims=True)
     return np.clip(0.5 + RELATIVE_SCALE * relative, 0.0, 1.0)

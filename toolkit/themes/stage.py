@@ -205,6 +205,7 @@ def assign_themes(
         },
         "settings": scorer.settings_,
         "evidence": ["lexical"]
+        + (["tfidf"] if scorer.tfidf_ is not None else [])
         + (["semantic"] if paragraph_vectors is not None and scorer.prototypes_ is not None else [])
         + (["topic"] if topic_scores is not None else []),
     }
