@@ -132,8 +132,9 @@ class OnnxEncoder(PassageEncoder):
 
     Same passages, batches and pooling as
     :class:`~toolkit.embeddings.sentence_transformers.SentenceTransformerEncoder`; the model
-    runs as an ONNX graph, by default with int8 weights (about twice as fast on a CPU, cosine
-    about 0.99 to the fp32 vectors). The graph is exported on first use and cached.
+    runs as an ONNX graph, by default with int8 weights (on 10kgnad, every passage encoded:
+    1.8x plain sentence-transformers on a 2-core AVX2 CPU, cosine 0.988 to the fp32 vectors).
+    The graph is exported on first use and cached.
 
     Parameters
     ----------
