@@ -36,6 +36,7 @@ test-slow: setup
 
 lint: setup
 	$(BIN)/ruff check toolkit tests benchmarks
+	$(BIN)/ruff format --check toolkit tests benchmarks
 
 bench: setup
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
