@@ -38,7 +38,7 @@ EXPORT_FORMAT = 2
 # products as one QAttention: measured 5-10 % faster than the unfused int8 graph on 10kgnad
 # passages, same cosine to fp32. Only BERT itself is fused (all-MiniLM-L6-v2 and
 # paraphrase-multilingual-MiniLM-L12-v2 are BERT); other types are exported unfused.
-BERT_LIKE = frozenset({"bert"})
+FUSED_MODEL_TYPES = frozenset({"bert"})
 MODEL_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 # Chosen from measurements on all-MiniLM-L6-v2 / 10kgnad passages (AVX2 CPU, no VNNI): one
 # scale per output channel is what keeps int8 close to fp32 (per-tensor scales: cosine 0.84);
@@ -163,7 +163,7 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
 
     The graph takes the inputs the model's tokenizer produces (``input_ids``,
     ``attention_mask`` and, for BERT-like models, ``token_type_ids``) with dynamic batch and
-    sequence axes; BERT-like graphs are fused (:func:`fuse_transformer`). The final graph is
+    sequence axes; BERT graphs are fused (:func:`fuse_transformer`). The final graph is
     checked against PyTorch on a padded batch of another shape.
 
     Raises
@@ -207,12 +207,12 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
     except Exception as exc:
         raise _fail(model_path, "torch.onnx.export", exc) from exc
     fuse_transformer(raw, destination, model.config, model_path)
-    raw.unlink()
+    raw.unlink(missing_ok=True)
     _check_export(model_path, model, tokenizer, input_names, destination)
 
 
 def fuse_transformer(source: Path, destination: Path, config: Any, model_path: Path) -> bool:
-    """Fuse a BERT-like graph's attention, layer norms and GELU (``BERT_LIKE``), else copy it.
+    """Fuse a BERT graph's attention, layer norms and GELU (``FUSED_MODEL_TYPES``), else move it.
 
     The fused graph uses ONNX Runtime's contrib operators, which is what runs it. Returns
     whether it was fused.
@@ -222,8 +222,8 @@ def fuse_transformer(source: Path, destination: Path, config: Any, model_path: P
     OnnxExportError
         When the optimizer fails on a model it should handle.
     """
-    if getattr(config, "model_type", None) not in BERT_LIKE:
-        shutil.copyfile(source, destination)
+    if getattr(config, "model_type", None) not in FUSED_MODEL_TYPES:
+        os.replace(source, destination)
         return False
     from onnxruntime.transformers.optimizer import optimize_model
 
