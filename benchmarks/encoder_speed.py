@@ -13,7 +13,7 @@ encodes the same articles, in a rotating order, so load from other processes on 
 hits all of them alike and the speed ratios stay fair even when absolute timings are noisy.
 Fidelity is the cosine of each backend's article vectors to (a)'s; quality is label
 precision@10 (share of an article's 10 nearest neighbours by cosine with its label) and the
-NMI of k-means (k = number of labels, mean over fixed seeds) against the labels.
+NMI of k-means (k = number of labels) against the labels, mean (and sd) over 20 fixed seeds.
 
 Run: ``.venv/bin/python benchmarks/encoder_speed.py [--limit N] [--rounds R]``; prints a
 Markdown table and writes ``benchmarks/results/encoder_speed.json``.
@@ -43,7 +43,9 @@ from toolkit.io import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared")
-KMEANS_SEEDS = (0, 1, 2)
+# One k-means seed's NMI varies by about 0.011 (sd) on these vectors; the mean of 20 seeds has a
+# standard error of about 0.003, small against the 0.01 tolerance it is compared with.
+KMEANS_SEEDS = tuple(range(20))
 
 
 def read_gnad(path: Path, limit: int | None) -> tuple[list[str], list[str]]:
@@ -68,8 +70,8 @@ def precision_at_k(vectors: np.ndarray, labels: np.ndarray, k: int = 10) -> floa
     return float(np.mean(labels[nearest] == labels[:, None]))
 
 
-def kmeans_nmi(vectors: np.ndarray, labels: np.ndarray) -> float:
-    """NMI of k-means (k = number of labels) against the labels, mean over fixed seeds."""
+def kmeans_nmi(vectors: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    """NMI of k-means (k = number of labels) against the labels: mean and sd over fixed seeds."""
     k = len(np.unique(labels))
     scores = [
         normalized_mutual_info_score(
@@ -77,7 +79,7 @@ def kmeans_nmi(vectors: np.ndarray, labels: np.ndarray) -> float:
         )
         for seed in KMEANS_SEEDS
     ]
-    return float(np.mean(scores))
+    return float(np.mean(scores)), float(np.std(scores))
 
 
 def cpu_model() -> str:
@@ -153,6 +155,7 @@ def main() -> None:
     reference = vectors[names[0]]
     rows = []
     for name in names:
+        nmi_mean, nmi_sd = kmeans_nmi(vectors[name], labels)
         cosine = np.sum(vectors[name] * reference, axis=1)
         rows.append(
             {
@@ -164,7 +167,8 @@ def main() -> None:
                 "cosine_mean": float(cosine.mean()),
                 "cosine_min": float(cosine.min()),
                 "precision_at_10": precision_at_k(vectors[name], labels),
-                "kmeans_nmi": kmeans_nmi(vectors[name], labels),
+                "kmeans_nmi": nmi_mean,
+                "kmeans_nmi_sd": nmi_sd,
             }
         )
 
@@ -173,7 +177,7 @@ def main() -> None:
         row["nmi_delta"] = row["kmeans_nmi"] - rows[0]["kmeans_nmi"]
     header = (
         "| backend | articles/s | passages/s | speed-up | cos mean | cos min | P@10 | ΔP@10 "
-        "| NMI | ΔNMI |"
+        "| NMI (± sd over seeds) | ΔNMI |"
     )
     print(
         f"\n{len(texts)} articles, {n_passages} passages, {threads} threads, "
@@ -186,7 +190,8 @@ def main() -> None:
             f"| {row['backend']} | {row['articles_per_s']:.2f} | {row['passages_per_s']:.2f} | "
             f"{row['speedup_vs_plain']:.2f}x | {row['cosine_mean']:.4f} | "
             f"{row['cosine_min']:.4f} | {row['precision_at_10']:.4f} | "
-            f"{row['precision_delta']:+.4f} | {row['kmeans_nmi']:.4f} | {row['nmi_delta']:+.4f} |"
+            f"{row['precision_delta']:+.4f} | "
+            f"{row['kmeans_nmi']:.4f} ± {row['kmeans_nmi_sd']:.4f} | {row['nmi_delta']:+.4f} |"
         )
     load = os.getloadavg()
     print(

@@ -14,7 +14,7 @@ from toolkit.corpus.document import Document
 from toolkit.errors import ConfigError
 from toolkit.text import TextPipeline
 from toolkit.text.compounds import compound_parts, split_compound
-from toolkit.themes import ThemeResult, ThemeScorer, assign_themes
+from toolkit.themes import ThemeResult, ThemeScorer, assign_themes, seeds
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import CompoundSplitter, TermMatcher
 from toolkit.themes.seeds import PART_WEIGHT, seed_parts, seed_terms
@@ -154,6 +154,22 @@ def test_seed_terms_add_noun_parts_of_the_seeds() -> None:
     matcher = TermMatcher([arms, spend], vocabulary=())
     assert matcher.token_weights("rüstungsfirma").tolist() == [0.8 * PART_WEIGHT, 0.0]
     assert matcher.token_weights("verteidigungsetat").tolist() == [0.0, 0.8 * PART_WEIGHT]
+
+
+def test_lemma_list_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("TOOLKIT_CACHE", str(tmp_path))
+    seeds._lemmas.cache_clear()
+    try:
+        collected = seeds._lemmas()
+        assert {"Munition", "Beitritt", "sagen"} <= collected
+        path = seeds.lemma_list_path()
+        assert path.is_file() and path.is_relative_to(tmp_path)
+        seeds._lemmas.cache_clear()
+        # read back from the list: simplemma's dictionary is not touched again
+        monkeypatch.setattr(seeds, "DEFAULT_DICTIONARY_FACTORY", None)
+        assert seeds._lemmas() == collected
+    finally:
+        seeds._lemmas.cache_clear()
 
 
 def test_prototypes_fall_back_to_definitions_and_scores_are_relative() -> None:

@@ -30,6 +30,12 @@ import numpy as np
 import pandas as pd
 
 
+def cache_root() -> Path:
+    """Root of every toolkit cache: ``$TOOLKIT_CACHE``, else ``.cache/toolkit`` in the working
+    directory (stages, embeddings, ONNX exports and the lemma list live below it)."""
+    return Path(os.environ.get("TOOLKIT_CACHE") or Path.cwd() / ".cache" / "toolkit")
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)

@@ -16,20 +16,27 @@ True
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from toolkit.embeddings.base import Encoder
-from toolkit.io import hash_obj, read_json, read_npy, sha256_bytes, write_json, write_npy
+from toolkit.io import (
+    cache_root,
+    hash_obj,
+    read_json,
+    read_npy,
+    sha256_bytes,
+    write_json,
+    write_npy,
+)
 from toolkit.progress import status
 
 
 def default_cache_root() -> Path:
     """``$TOOLKIT_CACHE/embeddings``, else ``.cache/toolkit/embeddings``."""
-    return Path(os.environ.get("TOOLKIT_CACHE") or ".cache/toolkit") / "embeddings"
+    return cache_root() / "embeddings"
 
 
 def text_key(text: str) -> str:

@@ -27,7 +27,7 @@ import numpy as np
 
 from toolkit.embeddings.models import model_hash
 from toolkit.errors import ToolkitError
-from toolkit.io import hash_obj, write_json
+from toolkit.io import cache_root, hash_obj, write_json
 from toolkit.progress import status
 
 OPSET = 17
@@ -74,7 +74,7 @@ def export_settings(quantize: bool) -> dict[str, Any]:
 
 def default_onnx_root() -> Path:
     """``$TOOLKIT_CACHE/onnx``, else ``.cache/toolkit/onnx``."""
-    return Path(os.environ.get("TOOLKIT_CACHE") or ".cache/toolkit") / "onnx"
+    return cache_root() / "onnx"
 
 
 def onnx_model_path(

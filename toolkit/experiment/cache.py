@@ -7,18 +7,17 @@ counts once its ``_complete.json`` marker exists, so an interrupted stage is sim
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import atomic_folder, write_json
+from toolkit.io import atomic_folder, cache_root, write_json
 
 MARKER = "_complete.json"
 
 
 def default_cache_dir() -> Path:
     """``$TOOLKIT_CACHE`` if set, else ``.cache/toolkit`` in the working directory."""
-    return Path(os.environ.get("TOOLKIT_CACHE") or Path.cwd() / ".cache" / "toolkit")
+    return cache_root()
 
 
 class StageCache:
