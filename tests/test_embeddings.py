@@ -212,6 +212,34 @@ def test_pool_and_length_batches() -> None:
 # --- cache -------------------------------------------------------------------------------------
 
 
+class BatchDependentEncoder:
+    """Vectors that depend on the batch, as int8 with per-tensor activation scales do."""
+
+    name, dim, batch_dependent = "fake-int8", 2, True
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def fingerprint(self) -> str:
+        return "fake-int8"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        return np.array([[len(t), len(texts)] for t in texts], dtype=np.float32)
+
+
+def test_cache_reuses_batch_dependent_vectors_only_for_the_same_texts(tmp_path: Path) -> None:
+    encoder = BatchDependentEncoder()
+    texts = ["eins", "zwei", "drei"]
+    first = encode_cached(encoder, texts, EmbeddingCache(tmp_path, encoder.fingerprint()))
+    again = encode_cached(encoder, texts, EmbeddingCache(tmp_path, encoder.fingerprint()))
+    assert np.array_equal(again, first) and encoder.calls == [3]
+    # another list of texts gets what a fresh encode gives, not vectors from another batch
+    alone = encode_cached(encoder, texts[:1], EmbeddingCache(tmp_path, encoder.fingerprint()))
+    assert encoder.calls == [3, 1]
+    assert np.array_equal(alone, encoder.encode(texts[:1]))
+
+
 def test_cache_encodes_only_misses(encoder: SentenceTransformerEncoder, tmp_path: Path) -> None:
     counting = CountingEncoder(encoder)
     texts = ["Die NATO tagt in Brüssel.", "Schweden will beitreten.", SPORT, SPORT]

@@ -88,6 +88,16 @@ def test_int8_stays_close_to_fp32(int8: OnnxEncoder, reference: SentenceTransfor
     assert cosine.min() >= 0.95
 
 
+def test_int8_with_batch_size_one_ignores_the_other_texts(cache_dir: Path) -> None:
+    # int8 scales a batch's activations as a whole; alone, a passage depends only on itself
+    alone = OnnxEncoder(quantize=True, batch_size=1, cache_dir=cache_dir)
+    assert not alone.batch_dependent and OnnxEncoder(quantize=True).batch_dependent
+    assert not OnnxEncoder(quantize=False).batch_dependent
+    together = alone.encode(SENTENCES)
+    for i in (0, 3):
+        assert np.array_equal(alone.encode([SENTENCES[i]])[0], together[i])
+
+
 def test_long_text_is_split_and_pooled_like_sentence_transformers(
     cache_dir: Path, seed_file: Path
 ) -> None:

@@ -126,7 +126,9 @@ class EmbeddingCache:
 def encode_cached(encoder: Encoder, texts: list[str], cache: EmbeddingCache | None) -> np.ndarray:
     """Encode ``texts``, taking every vector the cache has and encoding only the rest.
 
-    Identical texts are encoded once. Hit and miss counts are added to ``cache.stats``.
+    Identical texts are encoded once. Hit and miss counts are added to ``cache.stats``. An
+    encoder whose ``batch_dependent`` attribute is true (int8 ONNX with batches) only gets back
+    the vectors of the very same list of texts, so a cache never changes what it returns.
 
     Parameters
     ----------
@@ -156,6 +158,11 @@ def encode_cached(encoder: Encoder, texts: list[str], cache: EmbeddingCache | No
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"text {i} is empty: every text to embed needs some content")
     keys = [text_key(text) for text in texts]
+    if getattr(encoder, "batch_dependent", False):
+        # Its vectors depend on which texts share a batch: only this exact request may reuse
+        # them, or results would depend on what other corpora left in the cache.
+        request = hash_obj(keys)
+        keys = [sha256_bytes(f"{request}:{key}".encode()) for key in keys]
     found = cache.get(keys) if cache is not None else [None] * len(texts)
     todo: dict[str, str] = {}
     for key, text, vector in zip(keys, texts, found, strict=True):

@@ -106,6 +106,12 @@ class PassageEncoder:
     def _fingerprint_extra(self) -> dict[str, Any]:
         return {}
 
+    @property
+    def batch_dependent(self) -> bool:
+        """Whether a passage's vector depends on the passages batched with it (beyond float
+        rounding); the embedding cache then only reuses vectors of the same list of texts."""
+        return False
+
     def _prepare(self) -> None:
         """Load what encoding needs before the progress bar starts (threads, sessions)."""
 

@@ -34,7 +34,7 @@ STAGE_VERSIONS = {
     "corpus": 1,
     "text": 1,
     "topics": 1,
-    "embeddings": 2,
+    "embeddings": 3,
     "clusters": 1,
     "themes": 3,
     "search": 1,
