@@ -10,14 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import atomic_folder, cache_root, write_json
+from toolkit.io import atomic_folder, write_json
 
 MARKER = "_complete.json"
-
-
-def default_cache_dir() -> Path:
-    """``$TOOLKIT_CACHE`` if set, else ``.cache/toolkit`` in the working directory."""
-    return cache_root()
 
 
 class StageCache:

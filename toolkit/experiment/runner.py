@@ -16,10 +16,10 @@ from typing import Any
 
 from toolkit.config import ExperimentConfig, load_config, sweep_points, to_yaml
 from toolkit.errors import ConfigError
-from toolkit.experiment.cache import MARKER, StageCache, default_cache_dir
+from toolkit.experiment.cache import MARKER, StageCache
 from toolkit.experiment.manifest import environment
 from toolkit.experiment.stages import STAGE_VERSIONS, STAGES, Context, write_documents_table
-from toolkit.io import atomic_folder, hash_obj, write_csv, write_json, write_text
+from toolkit.io import atomic_folder, cache_root, hash_obj, write_csv, write_json, write_text
 from toolkit.progress import status
 
 
@@ -44,7 +44,7 @@ def _cache_dir(config: ExperimentConfig, cache_dir: Path | None) -> Path:
         return Path(cache_dir)
     if config.output.cache_dir is not None:
         return Path(config.output.cache_dir)
-    return default_cache_dir()
+    return cache_root()
 
 
 def _copy_stage(source: Path, destination: Path) -> None:
