@@ -292,10 +292,11 @@ class ThemeScorer:
         matrix = None
         if float(self.settings_["tfidf_weight"]) > 0:
             self.tfidf_ = TfidfPrototypes(self._splitter.parts).fit_vocabulary(paragraph_tokens)
-            matrix = self.tfidf_.transform(paragraph_tokens)
-            if not self.tfidf_.vocabulary_:
+            if self.tfidf_.vocabulary_:
+                matrix = self.tfidf_.transform(paragraph_tokens)
+            else:
                 # no word in two paragraphs (a handful of paragraphs): no evidence at all
-                self.tfidf_, matrix = None, None
+                self.tfidf_ = None
         for round_ in range(SELF_TRAINING_ROUNDS + 1):
             if expand:
                 expansion = expand_terms(

@@ -31,6 +31,7 @@ from collections.abc import Callable, Collection
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from toolkit.themes.semantic import relative_scores, unit
 
@@ -57,10 +58,8 @@ class TfidfPrototypes:
 
     Attributes
     ----------
-    vocabulary_ : dict of str to int
-        Word -> column.
-    idf_ : ndarray of shape (n_words,)
-        Smoothed inverse document frequency, ``ln((1 + n) / (1 + df)) + 1``.
+    vectorizer_ : sklearn.feature_extraction.text.TfidfVectorizer or None
+        The fitted vectorizer (``vocabulary_`` and ``idf_`` are its own).
     prototypes_ : ndarray of shape (n_themes, n_words)
         Unit-length theme prototypes.
     """
@@ -74,36 +73,43 @@ class TfidfPrototypes:
     def _words(self, tokens: list[str]) -> list[str]:
         return list(tokens) + [part for token in tokens for part in self.parts(token)]
 
+    def _vectorizer(self, vocabulary: list[str] | None = None) -> TfidfVectorizer:
+        # scikit-learn's smoothed IDF ln((1 + n) / (1 + df)) + 1, sublinear term frequency and
+        # unit-length rows; the analyzer adds every token's compound parts
+        return TfidfVectorizer(
+            analyzer=self._words,
+            min_df=self.min_df,
+            sublinear_tf=True,
+            vocabulary=vocabulary,
+            dtype=np.float64,
+        )
+
     def fit_vocabulary(self, paragraph_tokens: list[list[str]]) -> TfidfPrototypes:
-        """Learn the vocabulary and the IDF weights from the corpus paragraphs."""
-        df: dict[str, int] = {}
-        for tokens in paragraph_tokens:
-            for word in set(self._words(tokens)):
-                df[word] = df.get(word, 0) + 1
-        words = sorted(w for w, c in df.items() if c >= self.min_df)
-        self.vocabulary_ = {w: i for i, w in enumerate(words)}
-        n = len(paragraph_tokens)
-        self.idf_ = np.array([np.log((1 + n) / (1 + df[w])) + 1 for w in words])
+        """Learn the vocabulary and the IDF weights from the corpus paragraphs.
+
+        No word in ``min_df`` paragraphs (a handful of paragraphs) leaves ``vocabulary_`` empty.
+        """
+        try:
+            self.vectorizer_: TfidfVectorizer | None = self._vectorizer().fit(paragraph_tokens)
+        except ValueError:  # scikit-learn: no terms remain after min_df
+            self.vectorizer_ = None
         return self
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """Word -> column."""
+        return {} if self.vectorizer_ is None else self.vectorizer_.vocabulary_
+
+    @property
+    def idf_(self) -> np.ndarray:
+        """Smoothed inverse document frequency per column."""
+        return np.zeros(0) if self.vectorizer_ is None else self.vectorizer_.idf_
 
     def transform(self, paragraph_tokens: list[list[str]]) -> sparse.csr_matrix:
         """``(n_paragraphs, n_words)`` unit-length TF-IDF rows with sublinear term frequency."""
-        rows, cols, values = [], [], []
-        for i, tokens in enumerate(paragraph_tokens):
-            counts: dict[int, int] = {}
-            for word in self._words(tokens):
-                j = self.vocabulary_.get(word)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            for j, count in counts.items():
-                rows.append(i)
-                cols.append(j)
-                values.append((1.0 + np.log(count)) * self.idf_[j])
-        shape = (len(paragraph_tokens), len(self.vocabulary_))
-        matrix = sparse.csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
-        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        return sparse.csr_matrix(sparse.diags(scale) @ matrix)
+        if self.vectorizer_ is None:
+            raise RuntimeError("TfidfPrototypes has no vocabulary: fit_vocabulary found no word")
+        return sparse.csr_matrix(self.vectorizer_.transform(paragraph_tokens))
 
     def fit_prototypes(
         self, matrix: sparse.csr_matrix, members: np.ndarray, fallback: list[list[str]]
@@ -151,7 +157,8 @@ class TfidfPrototypes:
 
     def state(self) -> dict:
         """The fitted vocabulary and IDF weights, JSON-ready (the prototypes are stored apart)."""
-        return {"words": list(self.vocabulary_), "idf": [round(float(v), 6) for v in self.idf_]}
+        words = sorted(self.vocabulary_, key=self.vocabulary_.__getitem__)  # in column order
+        return {"words": words, "idf": [round(float(v), 6) for v in self.idf_]}
 
     @classmethod
     def from_state(
@@ -162,7 +169,7 @@ class TfidfPrototypes:
     ) -> TfidfPrototypes:
         """Inverse of :meth:`state` plus the stored prototypes."""
         model = cls(parts)
-        model.vocabulary_ = {w: i for i, w in enumerate(state["words"])}
-        model.idf_ = np.asarray(state["idf"], dtype=np.float64)
+        model.vectorizer_ = model._vectorizer(vocabulary=list(state["words"]))
+        model.vectorizer_.idf_ = np.asarray(state["idf"], dtype=np.float64)
         model.prototypes_ = np.asarray(prototypes, dtype=np.float64)
         return model
