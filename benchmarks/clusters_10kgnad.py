@@ -21,7 +21,7 @@ import numpy as np
 
 from toolkit.clusters import assign_outliers, cluster_metrics, combine_vectors, reduce_vectors
 from toolkit.clusters.cluster import fit_cluster_labels
-from toolkit.config import ClustersConfig, ReduceConfig, TextConfig
+from toolkit.config import ClustersConfig, ReduceConfig
 from toolkit.corpus import Document
 from toolkit.embeddings import (
     LsaEncoder,
@@ -52,7 +52,7 @@ def vector_sets(docs: list[Document]) -> tuple[dict[str, np.ndarray], dict[str, 
     """LSA, MiniLM and combined article vectors, and how long each took."""
     seconds: dict[str, float] = {}
     start = time.perf_counter()
-    tokenized = TextPipeline(TextConfig()).fit_transform(docs)
+    tokenized = TextPipeline().fit_transform(docs)
     lsa = embed_tokens(tokenized, LsaEncoder(dims=200, seed=SEED)).doc_vectors
     seconds["text_and_lsa"] = time.perf_counter() - start
     start = time.perf_counter()

@@ -24,7 +24,6 @@ import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.metrics import normalized_mutual_info_score, v_measure_score
 
-from toolkit.config import TextConfig
 from toolkit.corpus.document import Document
 from toolkit.embeddings import (
     EmbeddingCache,
@@ -121,7 +120,7 @@ def main() -> None:
     }
 
     start = time.perf_counter()
-    tokenized = TextPipeline(TextConfig()).fit_transform(docs)
+    tokenized = TextPipeline().fit_transform(docs)
     text_s = time.perf_counter() - start
     start = time.perf_counter()
     lsa = embed_tokens(tokenized, LsaEncoder(dims=200, seed=0))

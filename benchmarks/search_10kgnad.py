@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.config import SearchConfig, TextConfig
+from toolkit.config import SearchConfig
 from toolkit.corpus.document import Document
 from toolkit.embeddings import LsaEncoder, SentenceTransformerEncoder, embed_corpus
 from toolkit.io import read_jsonl, read_npy, write_json
@@ -113,7 +113,7 @@ def main() -> None:
     docs = load_docs()
     labels = np.array([d.label for d in docs])
     t0 = time.perf_counter()
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     doc_tokens = pipeline.fit_transform(docs).documents()
     t_text = time.perf_counter() - t0
     encoder = SentenceTransformerEncoder()

@@ -1,7 +1,7 @@
 """Throughput of the German text pipeline on the 10kgnad test file (1,028 articles).
 
 Measures input tokens per second of each step and of the whole ``fit_transform`` (default
-``TextConfig``: lemmatisation and phrases on), and writes
+``TextPipeline``: lemmatisation and phrases on), and writes
 ``benchmarks/results/text_throughput.json``.
 
 Run: ``.venv/bin/python benchmarks/text_throughput.py`` (the data folder is ``$TOOLKIT_DATA``,
@@ -19,7 +19,6 @@ from pathlib import Path
 
 import simplemma
 
-from toolkit.config import TextConfig
 from toolkit.corpus.document import Document
 from toolkit.io import write_json
 from toolkit.progress import set_quiet
@@ -60,7 +59,7 @@ def main() -> None:
     _, phrases_seconds = timed(lambda: PhraseDetector(min_count=5, threshold=0.5).fit(clauses))
 
     lemmatize.cache_clear()
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     tc, pipeline_seconds = timed(pipeline.fit_transform, docs)
     output_tokens = sum(len(par) for pars in tc.paragraphs for par in pars)
 

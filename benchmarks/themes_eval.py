@@ -49,7 +49,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.config import TextConfig, ThemesConfig, ThemeSettings  # noqa: E402
+from toolkit.config import ThemesConfig, ThemeSettings  # noqa: E402
 from toolkit.corpus.document import Document  # noqa: E402
 from toolkit.embeddings import (  # noqa: E402
     EmbeddingCache,
@@ -111,7 +111,7 @@ class Dataset:
         self.labels = [row["label"] for row in rows]
         docs = [Document.from_text(row["id"], row["text"]) for row in rows]
         # the labelled paragraphs come first, so their units are the first len(rows) ones
-        pipeline = TextPipeline(TextConfig())
+        pipeline = TextPipeline()
         corpus = pipeline.fit_transform(docs + extra)
         index, tokens = corpus.paragraph_units()
         texts = [(docs + extra)[d].paragraphs[p] for d, p in index]

@@ -24,7 +24,7 @@ from gensim.models import LdaModel
 from sklearn.metrics import normalized_mutual_info_score
 
 from toolkit import io
-from toolkit.config import TextConfig, TopicsConfig
+from toolkit.config import TopicsConfig
 from toolkit.corpus.document import Document
 from toolkit.progress import set_quiet
 from toolkit.text import TextPipeline
@@ -88,7 +88,7 @@ def main() -> None:
 
     docs, labels = read_gnad(DATA / "corpora" / "10kgnad" / "test.csv")
     tic = time.perf_counter()
-    corpus = TextPipeline(TextConfig()).fit_transform(docs)
+    corpus = TextPipeline().fit_transform(docs)
     text_seconds = time.perf_counter() - tic
     texts, dictionary = corpus.documents(), corpus.dictionary
     vocabulary = [dictionary[i] for i in range(len(dictionary))]

@@ -354,7 +354,6 @@ def test_hybrid_beats_single_modes_on_10kgnad(gnad_csv) -> None:
     """Label precision@10 on 10kgnad: the default fusion of BM25 and LSA beats either alone."""
     import csv
 
-    from toolkit.config import TextConfig
     from toolkit.corpus.document import Document
     from toolkit.embeddings import LsaEncoder
     from toolkit.text import TextPipeline
@@ -365,7 +364,7 @@ def test_hybrid_beats_single_modes_on_10kgnad(gnad_csv) -> None:
         Document.from_text(f"test/{i}", text, split_long=150, label=label)
         for i, (label, text) in enumerate(rows)
     ]
-    doc_tokens = TextPipeline(TextConfig()).fit_transform(docs).documents()
+    doc_tokens = TextPipeline().fit_transform(docs).documents()
     lsa = LsaEncoder(200, seed=0).fit_transform(doc_tokens)
     index = SearchIndex.build([d.id for d in docs], doc_tokens, SearchConfig(), lsa=lsa)
     labels = np.array([d.label for d in docs])

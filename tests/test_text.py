@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.config import DictionaryConfig, TextConfig
 from toolkit.corpus.document import Document
-from toolkit.errors import ConfigError, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.text import (
     GERMAN_CONNECTOR_WORDS,
     PhraseDetector,
@@ -39,7 +38,7 @@ def seed_document(path: Path) -> Document:
 @pytest.fixture(scope="module")
 def seed_result() -> tuple[TextPipeline, TokenizedCorpus, Document]:
     doc = seed_document(SEED_FILE)
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     return pipeline, pipeline.fit_transform([doc]), doc
 
 
@@ -167,25 +166,24 @@ def test_analyze_is_the_pre_phrase_token_stream(seed_result) -> None:
 def test_settings_are_applied() -> None:
     text = "Am Dienstag bestellten 2 NATO-Länder 1.000 Granaten für die Bundeswehr und Panzer."
     docs = docs_from([text])
-    off = {"enabled": False}
-    plain = TextPipeline(TextConfig(phrases=off)).fit(docs)
+    off = {"phrases": False}
+    plain = TextPipeline(**off).fit(docs)
     assert plain.transform_text(text) == [
         "bestellen", "nato-land", "granate", "bundeswehr", "panzer",
     ]  # fmt: skip
-    raw = TextPipeline(TextConfig(phrases=off, lemmatize=False, lowercase=False)).fit(docs)
+    raw = TextPipeline(**off, lemmatize=False, lowercase=False).fit(docs)
     assert raw.transform_text(text) == [
         "bestellten", "NATO-Länder", "Granaten", "Bundeswehr", "Panzer",
     ]  # fmt: skip
-    numbers = TextPipeline(TextConfig(phrases=off, keep_numbers=True)).fit(docs)
+    numbers = TextPipeline(**off, keep_numbers=True).fit(docs)
     assert numbers.transform_text(text)[:4] == ["bestellen", "2", "nato-land", "1.000"]
-    no_news = TextPipeline(TextConfig(phrases=off, news_stopwords=False)).fit(docs)
+    no_news = TextPipeline(**off, news_stopwords=False).fit(docs)
     assert no_news.transform_text(text)[0] == "dienstag"
-    extra = TextPipeline(TextConfig(phrases=off, extra_stopwords=["Panzer"])).fit(docs)
+    extra = TextPipeline(**off, extra_stopwords=["Panzer"]).fit(docs)
     assert "panzer" not in extra.transform_text(text)
-    long_only = TextPipeline(TextConfig(phrases=off, min_token_length=8)).fit(docs)
+    long_only = TextPipeline(**off, min_token_length=8).fit(docs)
     assert long_only.transform_text(text) == ["bestellen", "nato-land", "bundeswehr"]
-    no_stop_config = TextConfig(phrases=off, stopwords="none", news_stopwords=False)
-    no_stop = TextPipeline(no_stop_config).fit(docs)
+    no_stop = TextPipeline(**off, stopwords="none", news_stopwords=False).fit(docs)
     assert {"am", "für", "die", "und"} <= set(no_stop.transform_text(text))
 
 
@@ -204,8 +202,7 @@ PHRASE_TEXTS = [
 
 @pytest.fixture(scope="module")
 def phrase_pipeline() -> tuple[TextPipeline, TokenizedCorpus]:
-    config = TextConfig(phrases={"min_count": 3, "threshold": 0.3}, dictionary={"no_below": 1})
-    pipeline = TextPipeline(config)
+    pipeline = TextPipeline(phrase_min_count=3, phrase_threshold=0.3, no_below=1)
     return pipeline, pipeline.fit_transform(docs_from(PHRASE_TEXTS))
 
 
@@ -256,7 +253,7 @@ def test_german_connector_words() -> None:
 def test_fit_then_transform_equals_fit_transform(phrase_pipeline) -> None:
     pipeline, tc = phrase_pipeline
     docs = docs_from(PHRASE_TEXTS)
-    again = TextPipeline(pipeline.config).fit(doc for doc in docs)  # a one-shot iterator
+    again = TextPipeline(**pipeline.get_params()).fit(doc for doc in docs)  # a one-shot iterator
     assert again.phrases_.phrasegrams_ == pipeline.phrases_.phrasegrams_
     assert again.dictionary_.token2id == pipeline.dictionary_.token2id
     assert again.transform(docs).paragraphs == tc.paragraphs
@@ -268,16 +265,14 @@ def test_pipeline_save_load_round_trip(phrase_pipeline, tmp_path: Path) -> None:
     assert {p.name for p in tmp_path.iterdir()} == {
         "text_pipeline.json", "phrases.json", "dictionary.txt",
     }  # fmt: skip
-    loaded = TextPipeline.load(tmp_path, pipeline.config)
+    loaded = TextPipeline.load(tmp_path)
     for text in [*PHRASE_TEXTS, "Ein neuer Aktionsplan für die Rüstungsproduktion."]:
         assert loaded.transform_text(text) == pipeline.transform_text(text)
     assert loaded.dictionary_.token2id == pipeline.dictionary_.token2id
     assert loaded.frequency_unit_ == pipeline.frequency_unit_
-    other = pipeline.config.model_copy(update={"min_token_length": 3})
-    with pytest.raises(ConfigError, match="min_token_length"):
-        TextPipeline.load(tmp_path, other)
+    assert loaded.settings() == pipeline.settings()
     with pytest.raises(ToolkitError, match="missing"):
-        TextPipeline.load(tmp_path / "nothing", pipeline.config)
+        TextPipeline.load(tmp_path / "nothing")
 
 
 def test_unfitted_pipeline_raises() -> None:
@@ -288,7 +283,7 @@ def test_unfitted_pipeline_raises() -> None:
 def test_save_tokenized_is_deterministic_and_round_trips(phrase_pipeline, tmp_path: Path) -> None:
     pipeline, tc = phrase_pipeline
     save_tokenized(tc, tmp_path / "a")
-    again = TextPipeline(pipeline.config).fit_transform(docs_from(PHRASE_TEXTS))
+    again = TextPipeline(**pipeline.get_params()).fit_transform(docs_from(PHRASE_TEXTS))
     save_tokenized(again, tmp_path / "b")
     for name in ("tokens.jsonl", "dictionary.txt"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
@@ -312,15 +307,15 @@ def test_dictionary_filters_are_effective(tmp_path: Path) -> None:
     docs[0].append("pair")
     docs[1].append("pair")
     docs[2].append("once")
-    default = build_dictionary(docs, DictionaryConfig(no_below=2, no_above=0.5))
+    default = build_dictionary(docs, no_below=2, no_above=0.5)
     assert set(default.token2id) == {"half", "pair"}
-    assert set(build_dictionary(docs, DictionaryConfig(no_below=1, no_above=1.0)).token2id) == {
+    assert set(build_dictionary(docs, no_below=1, no_above=1.0).token2id) == {
         "common", "half", "pair", "once", *(f"rare{i}" for i in range(12)),
     }  # fmt: skip
-    assert set(build_dictionary(docs, DictionaryConfig(no_below=3, no_above=1.0)).token2id) == {
+    assert set(build_dictionary(docs, no_below=3, no_above=1.0).token2id) == {
         "common", "half",
     }  # fmt: skip
-    keep_one = build_dictionary(docs, DictionaryConfig(no_below=1, no_above=1.0, keep_n=1))
+    keep_one = build_dictionary(docs, no_below=1, no_above=1.0, keep_n=1)
     assert set(keep_one.token2id) == {"common"}
     save_dictionary(default, tmp_path / "dictionary.txt")
     loaded = load_dictionary(tmp_path / "dictionary.txt")
@@ -330,8 +325,7 @@ def test_dictionary_filters_are_effective(tmp_path: Path) -> None:
 
 def test_pipeline_counts_documents_from_min_documents_on() -> None:
     texts = [f"Munition und Panzer für Land{chr(97 + i)}." for i in range(MIN_DOCUMENTS)]
-    config = TextConfig(phrases={"enabled": False}, dictionary={"no_below": 1, "no_above": 0.5})
-    pipeline = TextPipeline(config)
+    pipeline = TextPipeline(phrases=False, no_below=1, no_above=0.5)
     tc = pipeline.fit_transform(docs_from(texts))
     assert pipeline.frequency_unit_ == "document"
     assert tc.dictionary.num_docs == MIN_DOCUMENTS
@@ -351,7 +345,7 @@ def test_gnad_throughput_and_vocabulary(gnad_csv: Path) -> None:
         rows = list(csv.reader(handle, delimiter=";", quotechar="'"))
     docs = [Document.from_text(f"gnad/{i}", row[1], split_long=150) for i, row in enumerate(rows)]
     start = time.perf_counter()
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     tc = pipeline.fit_transform(docs)
     elapsed = time.perf_counter() - start
     assert elapsed < 90, f"text stage took {elapsed:.0f} s on 10kgnad"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import yaml
 
-from toolkit.config import TextConfig, ThemeDefinition, ThemesConfig, ThemeSettings
+from toolkit.config import ThemeDefinition, ThemesConfig, ThemeSettings
 from toolkit.corpus.document import Document
 from toolkit.errors import ConfigError
 from toolkit.text import TextPipeline
@@ -138,7 +138,7 @@ def test_expand_terms_are_associated_and_not_shared() -> None:
 
 
 def test_seed_terms_add_noun_parts_of_the_seeds() -> None:
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     seeds = [d.seeds for d in definitions().values()]
     arms, join, spend = seed_terms(seeds, pipeline.analyze)
     assert arms["rüstungsproduktion"] == 1.0 and arms["munition"] == 1.0
@@ -232,7 +232,7 @@ def encoder():
 @pytest.fixture(scope="module")
 def seed_run(encoder):
     texts = seed_paragraphs(SEED_FILE)
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline()
     corpus = pipeline.fit_transform([Document.from_text("seed", "\n\n".join(texts))])
     index, tokens = corpus.paragraph_units()
     vectors = encoder.encode(texts)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from gensim.corpora import Dictionary
 
-from toolkit.config import DictionaryConfig, TextConfig, TopicsConfig
+from toolkit.config import TopicsConfig
 from toolkit.corpus.document import Document
 from toolkit.text.tokenized import TokenizedCorpus
 from toolkit.topics import (
@@ -172,7 +172,7 @@ def test_seed_article_paragraph_topics(seed_file):
     doc = Document.from_text(seed_file.name, body)
     # The default dictionary keeps words in two or more units; in a single article that drops
     # every membership seed term (each occurs in one paragraph only), so keep every word here.
-    pipeline = TextPipeline(TextConfig(dictionary=DictionaryConfig(no_below=1)))
+    pipeline = TextPipeline(no_below=1)
     corpus = pipeline.fit_transform([doc])
     config = TopicsConfig(num_topics=3, unit="paragraph")
     result = fit_topics(corpus, config, seed=0, themes=SEED_THEMES, analyze=pipeline.transform_text)
@@ -371,7 +371,7 @@ def test_default_lda_on_10kgnad(gnad_csv):
     from toolkit.text import TextPipeline
 
     docs, labels = read_gnad(gnad_csv)
-    corpus = TextPipeline(TextConfig()).fit_transform(docs)
+    corpus = TextPipeline().fit_transform(docs)
     config = TopicsConfig(num_topics=9, stability_seeds=0, coherence=["c_npmi"], holdout=0.0)
     result = fit_topics(corpus, config, seed=0)
     nmi = normalized_mutual_info_score(labels, result.doc_topics.argmax(axis=1))

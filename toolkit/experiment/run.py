@@ -116,7 +116,7 @@ class Run:
         """The text pipeline of the run (phrases and dictionary as learned), for new text."""
         from toolkit.text import TextPipeline
 
-        return TextPipeline.load(self._stage_dir("text") / "pipeline", self.config.text)
+        return TextPipeline.load(self._stage_dir("text") / "pipeline")
 
     # -- topics ------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from toolkit.config import ExperimentConfig
+from toolkit.config import ExperimentConfig, TextConfig
 from toolkit.corpus import Corpus, Document, corpus_info
 from toolkit.io import (
     read_json,
@@ -32,7 +32,7 @@ from toolkit.io import (
 # Bump a stage's version when its code changes what it writes: old cache entries then miss.
 STAGE_VERSIONS = {
     "corpus": 1,
-    "text": 1,
+    "text": 2,
     "topics": 1,
     "embeddings": 3,
     "clusters": 1,
@@ -133,6 +133,19 @@ class TextOutput:
     tokens: Any  # toolkit.text.TokenizedCorpus
 
 
+def text_params(cfg: TextConfig) -> dict[str, Any]:
+    """The ``text`` section as :class:`~toolkit.text.TextPipeline` parameters."""
+    flat = cfg.model_dump(exclude={"phrases", "dictionary"})
+    return {
+        **flat,
+        "phrases": cfg.phrases.enabled,
+        "phrase_min_count": cfg.phrases.min_count,
+        "phrase_threshold": cfg.phrases.threshold,
+        "phrase_scoring": cfg.phrases.scoring,
+        **cfg.dictionary.model_dump(),
+    }
+
+
 class TextStage:
     name: ClassVar[str] = "text"
     requires: ClassVar[tuple[str, ...]] = ("corpus",)
@@ -143,7 +156,7 @@ class TextStage:
     def compute(self, ctx: Context) -> TextOutput:
         from toolkit.text import TextPipeline
 
-        pipeline = TextPipeline(ctx.config.text)
+        pipeline = TextPipeline(**text_params(ctx.config.text))
         tokens = pipeline.fit_transform(ctx.outputs["corpus"].documents)
         return TextOutput(pipeline, tokens)
 
@@ -156,9 +169,7 @@ class TextStage:
     def load(self, folder: Path, ctx: Context) -> TextOutput:
         from toolkit.text import TextPipeline, load_tokenized
 
-        return TextOutput(
-            TextPipeline.load(folder / "pipeline", ctx.config.text), load_tokenized(folder)
-        )
+        return TextOutput(TextPipeline.load(folder / "pipeline"), load_tokenized(folder))
 
     def metrics(self, output: TextOutput) -> dict[str, Any]:
         docs = output.tokens.documents()

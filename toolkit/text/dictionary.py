@@ -8,8 +8,7 @@ therefore counted over paragraphs instead (see :func:`frequency_unit`).
 Examples
 --------
 >>> docs = [["nato", "gipfel"], ["nato", "munition"], ["nato", "gipfel", "litauen"]]
->>> from toolkit.config import DictionaryConfig
->>> sorted(build_dictionary(docs, DictionaryConfig(no_below=2, no_above=0.9)).token2id)
+>>> sorted(build_dictionary(docs, no_below=2, no_above=0.9).token2id)
 ['gipfel']
 """
 
@@ -21,7 +20,6 @@ from typing import Literal
 
 from gensim.corpora import Dictionary
 
-from toolkit.config import DictionaryConfig
 from toolkit.errors import ToolkitError
 from toolkit.io import atomic_path
 
@@ -37,16 +35,25 @@ def frequency_unit(num_documents: int) -> Literal["document", "paragraph"]:
     return "document" if num_documents >= MIN_DOCUMENTS else "paragraph"
 
 
-def build_dictionary(units: Iterable[list[str]], config: DictionaryConfig) -> Dictionary:
+def build_dictionary(
+    units: Iterable[list[str]],
+    *,
+    no_below: int = 2,
+    no_above: float = 0.5,
+    keep_n: int | None = 100_000,
+) -> Dictionary:
     """Count the tokens of ``units`` (streamed once) and filter them by document frequency.
 
     Parameters
     ----------
     units : iterable of list of str
         The token lists frequencies are counted over (documents or paragraphs).
-    config : DictionaryConfig
-        ``no_below`` (minimum number of units), ``no_above`` (maximum share of units),
-        ``keep_n`` (most frequent tokens kept; None: all).
+    no_below : int, default 2
+        Keep tokens in at least this many units.
+    no_above : float, default 0.5
+        Drop tokens in more than this share of the units.
+    keep_n : int or None, default 100000
+        Most frequent tokens kept (None: all).
 
     Returns
     -------
@@ -54,9 +61,7 @@ def build_dictionary(units: Iterable[list[str]], config: DictionaryConfig) -> Di
         Compact ids, in order of first appearance among the kept tokens.
     """
     dictionary = Dictionary(units)
-    dictionary.filter_extremes(
-        no_below=config.no_below, no_above=config.no_above, keep_n=config.keep_n
-    )
+    dictionary.filter_extremes(no_below=no_below, no_above=no_above, keep_n=keep_n)
     return dictionary
 
 

@@ -15,11 +15,10 @@ The steps, in order, and why in that order:
 
 Examples
 --------
->>> from toolkit.config import TextConfig
 >>> from toolkit.corpus.document import Document
 >>> docs = [Document.from_text(f"d{i}", "Die NATO sagte: Munition für die Ukraine.")
 ...         for i in range(3)]
->>> pipe = TextPipeline(TextConfig(phrases={"min_count": 2}, dictionary={"no_below": 1}))
+>>> pipe = TextPipeline(phrase_min_count=2, no_below=1)
 >>> pipe.fit_transform(docs).paragraphs[0]
 [['nato', 'munition_für_die_ukraine']]
 >>> pipe.analyze("Die Verteidigungsminister sagten am Dienstag, 1.000 Granaten fehlten.")
@@ -28,15 +27,15 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 from gensim.corpora import Dictionary
+from sklearn.base import BaseEstimator
 
-from toolkit.config import TextConfig
 from toolkit.corpus.document import Document
-from toolkit.errors import ConfigError, ToolkitError
+from toolkit.errors import ToolkitError
 from toolkit.io import read_json, write_json
 from toolkit.progress import progress
 from toolkit.text.dictionary import (
@@ -55,7 +54,7 @@ from toolkit.text.tokenized import TokenizedCorpus
 # (stopword or too short) when it does not end up inside a phrase.
 Clause = tuple[list[str], list[bool]]
 
-FORMAT = "toolkit.text_pipeline/1"
+FORMAT = "toolkit.text_pipeline/2"
 SETTINGS_FILE = "text_pipeline.json"
 PHRASES_FILE = "phrases.json"
 DICTIONARY_FILE = "dictionary.txt"
@@ -74,20 +73,46 @@ def _size(docs: Iterable[Document]) -> int | None:
     return len(docs) if hasattr(docs, "__len__") else None
 
 
-class TextPipeline:
+class TextPipeline(BaseEstimator):
     """Tokenise, lemmatise, detect phrases, remove stopwords and count the vocabulary.
 
     Parameters
     ----------
-    config : TextConfig, optional
-        The ``text`` section of an experiment config (defaults when omitted).
+    lowercase : bool, default True
+        Lowercase every token (after lemmatising, which needs the capitalisation of nouns).
+    lemmatize : bool, default True
+        Replace words by their simplemma lemma.
+    stopwords : {"iso", "none"}, default "iso"
+        The general German stopword list (stopwords-iso) or none.
+    news_stopwords : bool, default True
+        Also drop the news-genre list (weekdays, reporting verbs, agency bylines).
+    extra_stopwords : sequence of str, default ()
+        Further words to drop (e.g. the newspaper's own name).
+    keep_numbers : bool, default False
+        Keep numbers as tokens; otherwise a number is dropped and ends the clause.
+    min_token_length : int, default 2
+        Shorter tokens are dropped (except inside phrases).
+    phrases : bool, default True
+        Learn multi-word expressions with gensim ``Phrases``.
+    phrase_min_count : int, default 5
+        Ignore word pairs seen fewer times.
+    phrase_threshold : float, default 0.5
+        Score a phrase must exceed (``npmi`` scores lie in (-1, 1]).
+    phrase_scoring : {"npmi", "default"}, default "npmi"
+        gensim's normalised PMI or its original score.
+    no_below : int, default 2
+        Keep tokens in at least this many documents (paragraphs for tiny corpora).
+    no_above : float, default 0.5
+        Drop tokens in more than this share of the documents.
+    keep_n : int or None, default 100000
+        Most frequent tokens kept (None: all).
 
     Attributes
     ----------
     stopwords_ : frozenset of str
         The stopword list in use (lowercase).
     phrases_ : PhraseDetector or None
-        The learned phrases (None when ``phrases.enabled`` is false or before ``fit``).
+        The learned phrases (None when ``phrases`` is false or before ``fit``).
     dictionary_ : gensim.corpora.Dictionary
         The filtered vocabulary learned by ``fit``.
     frequency_unit_ : {"document", "paragraph"}
@@ -96,38 +121,71 @@ class TextPipeline:
         Number of documents seen by ``fit``.
     """
 
-    def __init__(self, config: TextConfig | None = None) -> None:
-        self.config = config if config is not None else TextConfig()
-        self.stopwords_ = german_stopwords(
-            self.config.stopwords, self.config.news_stopwords, self.config.extra_stopwords
-        )
+    def __init__(
+        self,
+        *,
+        lowercase: bool = True,
+        lemmatize: bool = True,
+        stopwords: Literal["iso", "none"] = "iso",
+        news_stopwords: bool = True,
+        extra_stopwords: Sequence[str] = (),
+        keep_numbers: bool = False,
+        min_token_length: int = 2,
+        phrases: bool = True,
+        phrase_min_count: int = 5,
+        phrase_threshold: float = 0.5,
+        phrase_scoring: Literal["npmi", "default"] = "npmi",
+        no_below: int = 2,
+        no_above: float = 0.5,
+        keep_n: int | None = 100_000,
+    ) -> None:
+        self.lowercase = lowercase
+        self.lemmatize = lemmatize
+        self.stopwords = stopwords
+        self.news_stopwords = news_stopwords
+        self.extra_stopwords = extra_stopwords
+        self.keep_numbers = keep_numbers
+        self.min_token_length = min_token_length
+        self.phrases = phrases
+        self.phrase_min_count = phrase_min_count
+        self.phrase_threshold = phrase_threshold
+        self.phrase_scoring = phrase_scoring
+        self.no_below = no_below
+        self.no_above = no_above
+        self.keep_n = keep_n
+        self.stopwords_ = german_stopwords(stopwords, news_stopwords, extra_stopwords)
         self.phrases_: PhraseDetector | None = None
         self.dictionary_: Dictionary | None = None
         self.frequency_unit_: Literal["document", "paragraph"] | None = None
         self.num_documents_ = 0
         self._forms: dict[str, tuple[str, bool] | None] = {}
 
+    def settings(self) -> dict[str, Any]:
+        """The parameters as plain JSON values (what :meth:`save` records)."""
+        params = self.get_params()
+        params["extra_stopwords"] = list(params["extra_stopwords"])
+        return params
+
     # -- per-token analysis ------------------------------------------------------------------
 
     def _form(self, surface: str) -> tuple[str, bool] | None:
         """``(form, dropped)`` of one surface token; None for a number that is not kept."""
-        config = self.config
         if is_number(surface):
             # every kept number is kept, whatever its length
-            return (surface, False) if config.keep_numbers else None
+            return (surface, False) if self.keep_numbers else None
         lower = surface.lower()
-        if lower in GERMAN_CONNECTOR_WORDS or not config.lemmatize:
+        if lower in GERMAN_CONNECTOR_WORDS or not self.lemmatize:
             form = surface
         else:
             form = lemmatize(surface)
         # an abbreviation's final dot only marks it as one (z.B. -> z.b, Dr. -> dr)
         form = form.rstrip(".")
-        if config.lowercase:
+        if self.lowercase:
             form = form.lower()
         dropped = (
             lower.rstrip(".") in self.stopwords_
             or form.lower() in self.stopwords_
-            or len(form) < config.min_token_length
+            or len(form) < self.min_token_length
         )
         return form, dropped
 
@@ -180,14 +238,13 @@ class TextPipeline:
     # -- fitting -----------------------------------------------------------------------------
 
     def _fit_phrases(self, sentences: Iterable[list[str]]) -> None:
-        settings = self.config.phrases
-        if not settings.enabled:
+        if not self.phrases:
             self.phrases_ = None
             return
         self.phrases_ = PhraseDetector(
-            min_count=settings.min_count,
-            threshold=settings.threshold,
-            scoring=settings.scoring,
+            min_count=self.phrase_min_count,
+            threshold=self.phrase_threshold,
+            scoring=self.phrase_scoring,
             connector_words=GERMAN_CONNECTOR_WORDS,
             excluded_edges=self.stopwords_,
         ).fit(sentences)
@@ -201,7 +258,9 @@ class TextPipeline:
             )
         else:
             units = (paragraph for doc in documents for paragraph in doc)
-        self.dictionary_ = build_dictionary(units, self.config.dictionary)
+        self.dictionary_ = build_dictionary(
+            units, no_below=self.no_below, no_above=self.no_above, keep_n=self.keep_n
+        )
 
     def fit(self, docs: Iterable[Document]) -> TextPipeline:
         """Learn phrases and the vocabulary of ``docs`` (two streaming passes).
@@ -220,7 +279,7 @@ class TextPipeline:
                     for forms, _ in paragraph:
                         yield forms
 
-        if self.config.phrases.enabled:
+        if self.phrases:
             self._fit_phrases(clauses())
         else:
             self.phrases_ = None
@@ -270,10 +329,10 @@ class TextPipeline:
 
         Examples
         --------
-        >>> TextPipeline(TextConfig(phrases={"enabled": False})).transform_text("Die Munition")
+        >>> TextPipeline(phrases=False).transform_text("Die Munition")
         ['munition']
         """
-        if self.config.phrases.enabled:
+        if self.phrases:
             self._fitted_dictionary()
         return self._finish(self._analyze_text(text))
 
@@ -299,7 +358,7 @@ class TextPipeline:
             folder / SETTINGS_FILE,
             {
                 "format": FORMAT,
-                "config": self.config.model_dump(mode="json"),
+                "params": self.settings(),
                 "stopwords": sorted(self.stopwords_),
                 "frequency_unit": self.frequency_unit_,
                 "num_documents": self.num_documents_,
@@ -307,8 +366,8 @@ class TextPipeline:
         )
 
     @classmethod
-    def load(cls, folder: str | Path, config: TextConfig) -> TextPipeline:
-        """Read a pipeline written by :meth:`save`; ``config`` must be the one it was fitted with.
+    def load(cls, folder: str | Path) -> TextPipeline:
+        """Read a pipeline written by :meth:`save`, with the parameters it was fitted with.
 
         The stopword list is the saved one, so a reloaded pipeline gives the same tokens even
         after the shipped news list changes.
@@ -319,19 +378,15 @@ class TextPipeline:
             raise ToolkitError(f"no saved text pipeline in {folder}: {SETTINGS_FILE} is missing")
         settings: dict[str, Any] = read_json(settings_path)
         if settings.get("format") != FORMAT:
-            raise ToolkitError(f"{settings_path}: not a text pipeline (expected {FORMAT!r})")
-        saved, given = settings["config"], config.model_dump(mode="json")
-        if saved != given:
-            keys = sorted(k for k in saved.keys() | given.keys() if saved.get(k) != given.get(k))
-            raise ConfigError(
-                f"{settings_path}: saved with other text settings than the config "
-                f"(differing keys: {', '.join(keys)})"
+            raise ToolkitError(
+                f"{settings_path}: format {settings.get('format')!r}, not {FORMAT!r}: written by "
+                "another version of the toolkit; re-run the experiment to rebuild it"
             )
-        pipeline = cls(config)
+        pipeline = cls(**settings["params"])
         pipeline.stopwords_ = frozenset(settings["stopwords"])
         pipeline.frequency_unit_ = settings["frequency_unit"]
         pipeline.num_documents_ = int(settings["num_documents"])
-        if config.phrases.enabled:
+        if pipeline.phrases:
             pipeline.phrases_ = PhraseDetector.load(folder / PHRASES_FILE)
         pipeline.dictionary_ = load_dictionary(folder / DICTIONARY_FILE)
         return pipeline
