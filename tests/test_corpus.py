@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.config import CorpusConfig
 from toolkit.corpus import (
     Corpus,
     Document,
@@ -22,7 +21,7 @@ from toolkit.corpus import (
 )
 from toolkit.corpus.delimited import sniff_delimiter
 from toolkit.corpus.seed import is_subheading
-from toolkit.errors import ConfigError, CorpusError
+from toolkit.errors import CorpusError
 from toolkit.progress import set_quiet
 
 SIGNAL = '"Signal an die Rüstungsindustrie"'
@@ -311,7 +310,7 @@ def test_missing_path_and_unknown_format_always_raise(tmp_path: Path) -> None:
         Corpus(tmp_path / "a.json")
     with pytest.raises(CorpusError, match="reads a file, but this is a folder"):
         Corpus(tmp_path, format="csv")
-    with pytest.raises(ConfigError, match="limit"):
+    with pytest.raises(CorpusError, match="limit"):
         Corpus(tmp_path, limit=0)
     with pytest.raises(CorpusError, match="unknown encoding"):
         Corpus(write(tmp_path / "x.txt", "Text."), encoding="klingon").to_list()
@@ -473,10 +472,9 @@ def test_limit(tmp_path: Path) -> None:
     assert [d.id for d in Corpus(path, limit=3)] == ["l/0", "l/1", "l/2"]
 
 
-def test_from_config_and_load_corpus(tmp_path: Path) -> None:
+def test_explicit_format_and_load_corpus(tmp_path: Path) -> None:
     path = write(tmp_path / "c.txt", "Sport,Ein Tor.\n")
-    cfg = CorpusConfig(path=path, format="csv", header=False, columns={"label": 0, "text": 1})
-    doc = Corpus.from_config(cfg).to_list()[0]
+    doc = Corpus(path, "csv", header=False, columns={"label": 0, "text": 1}).to_list()[0]
     assert (doc.id, doc.label, doc.text) == ("c/0", "Sport", "Ein Tor.")
     assert (
         load_corpus(path, format="csv", header=False, columns={"text": 1}).to_list()[0].id == "c/0"

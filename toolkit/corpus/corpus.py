@@ -14,21 +14,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from pydantic import ValidationError
-
-from toolkit.config import CorpusConfig
 from toolkit.corpus.delimited import read_delimited
 from toolkit.corpus.document import Document
 from toolkit.corpus.folder import list_text_files, read_text_files
 from toolkit.corpus.jsonl import read_jsonl
 from toolkit.corpus.records import Problem, Read
-from toolkit.errors import ConfigError, CorpusError
+from toolkit.errors import CorpusError
 from toolkit.progress import status
 
-FORMATS: tuple[str, ...] = get_args(CorpusConfig.model_fields["format"].annotation)
+FORMATS: tuple[str, ...] = ("auto", "seed", "txt", "csv", "tsv", "jsonl")
+FIELDS = ("id", "text", "title", "date", "label", "source")
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -77,6 +76,39 @@ def detect_format(path: str | Path, format: str = "auto") -> str:
         ) from None
 
 
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How a :class:`Corpus` reads its files (validated; see :class:`Corpus` for each)."""
+
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    quotechar: str = '"'
+    header: bool = True
+    columns: dict[str, str | int] | None = None
+    on_error: str = "raise"
+    split_long_paragraphs: int = 150
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("delimiter", "quotechar"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or len(value) != 1):
+                raise CorpusError(f"corpus {name} must be a single character, not {value!r}")
+        if self.on_error not in ("raise", "skip"):
+            raise CorpusError(f"corpus on_error must be 'raise' or 'skip', not {self.on_error!r}")
+        for name, low in (("split_long_paragraphs", 0), ("limit", 1)):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise CorpusError(f"corpus {name} must be an integer, not {value!r}")
+            if value is not None and value < low:
+                raise CorpusError(f"corpus {name} must be at least {low}, not {value}")
+        for field_name, column in (self.columns or {}).items():
+            if field_name not in FIELDS:
+                raise CorpusError(f"corpus columns: unknown field {field_name!r}; use {FIELDS}")
+            if isinstance(column, bool) or not isinstance(column, str | int):
+                raise CorpusError(f"corpus columns.{field_name}: a column name or index")
+
+
 class Corpus:
     """A re-iterable stream of :class:`Document` read from a folder or file.
 
@@ -88,14 +120,27 @@ class Corpus:
     format : {"auto", "seed", "txt", "csv", "tsv", "jsonl"}
         ``auto`` decides by folder / extension, and for ``.txt`` files per file (seed format
         or plain text).
-    **options
-        The other :class:`~toolkit.config.CorpusConfig` settings: ``encoding``,
-        ``delimiter``, ``quotechar``, ``header``, ``columns``, ``on_error``,
-        ``split_long_paragraphs``, ``limit``.
+    encoding : str, default "utf-8"
+        Text encoding of the files.
+    delimiter : str, optional
+        CSV delimiter (one character; None sniffs ``,`` ``;`` tab ``|``).
+    quotechar : str, default '"'
+        CSV quote character.
+    header : bool, default True
+        The CSV's first row names its columns.
+    columns : dict, optional
+        CSV / JSONL field (``id``, ``text``, ``title``, ``date``, ``label``, ``source``) ->
+        column name (with a header) or 0-based index (without).
+    on_error : {"raise", "skip"}, default "raise"
+        Stop at the first bad row or file, or skip it and report the count.
+    split_long_paragraphs : int, default 150
+        Cut paragraphs longer than this many words at sentence ends (0: off).
+    limit : int, optional
+        Read only the first ``limit`` documents.
 
     Attributes
     ----------
-    config : CorpusConfig
+    options : CorpusOptions
         The validated settings.
     skipped : list of dict
         The records the last iteration skipped (``on_error="skip"``), each with ``file``,
@@ -105,8 +150,7 @@ class Corpus:
     ------
     CorpusError
         For a missing path or an unknown format (always, whatever ``on_error`` says).
-    ConfigError
-        For an invalid option.
+        Also for an invalid option (naming it).
 
     Examples
     --------
@@ -116,25 +160,28 @@ class Corpus:
     ('2023-06', 9, 2)
     """
 
-    def __init__(self, path: str | Path, format: str = "auto", **options: Any) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        format: str = "auto",
+        *,
+        encoding: str = "utf-8",
+        delimiter: str | None = None,
+        quotechar: str = '"',
+        header: bool = True,
+        columns: dict[str, str | int] | None = None,
+        on_error: str = "raise",
+        split_long_paragraphs: int = 150,
+        limit: int | None = None,
+    ) -> None:
         if format not in FORMATS:
             raise CorpusError(f"unknown corpus format {format!r}; choose one of {list(FORMATS)}")
-        try:
-            config = CorpusConfig(path=Path(path), format=format, **options)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
-            )
-            raise ConfigError(f"invalid corpus options: {problems}") from None
-        self.config = config
-        self.path = Path(config.path)
-        self.kind = detect_format(self.path, config.format)
+        self.options = CorpusOptions(
+            encoding, delimiter, quotechar, header, columns, on_error, split_long_paragraphs, limit
+        )
+        self.path = Path(path)
+        self.kind = detect_format(self.path, format)
         self.skipped: list[dict[str, Any]] = []
-
-    @classmethod
-    def from_config(cls, cfg: CorpusConfig) -> Corpus:
-        """The corpus a config's ``corpus`` section describes."""
-        return cls(**cfg.model_dump())
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.path)!r}, format={self.kind!r})"
@@ -152,7 +199,7 @@ class Corpus:
     def __iter__(self) -> Iterator[Document]:
         if not self.path.exists():
             raise CorpusError(f"corpus path {str(self.path)!r} does not exist")
-        cfg = self.config
+        cfg = self.options
         self.skipped = []
         seen: dict[str, str] = {}
         count = 0
@@ -181,7 +228,7 @@ class Corpus:
         self._report(count)
 
     def _read(self) -> Iterator[Read | Problem]:
-        cfg = self.config
+        cfg = self.options
         split_long = cfg.split_long_paragraphs
         if self.kind in ("auto", "seed", "txt"):
             return read_text_files(self.path, self.kind, cfg.encoding, split_long)

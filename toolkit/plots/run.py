@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from toolkit.experiment.runner import SWEEP_METRICS
 from toolkit.plots.documents import document_map_figure, document_map_html
 from toolkit.plots.style import save_html, save_png
 from toolkit.plots.sweep import sweep_figure
@@ -72,17 +73,15 @@ def layout_axis(run: object) -> str:
     return "UMAP" if method == "umap" else str(method).upper()
 
 
-def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[Path]:
-    """Write every plot the run's stages allow; return the paths written.
+def write_run_plots(run: Any, folder: Path) -> list[Path]:
+    """Write every plot the run's stages allow into ``folder``; return the paths written.
 
-    Files: ``topic_words.png``, ``topics_over_time.png``, ``topic_theme_heatmap.png``,
+    ``run`` is a :class:`toolkit.experiment.run.Run` (anything with its attributes). Files:
+    ``topic_words.png``, ``topics_over_time.png``, ``topic_theme_heatmap.png``,
     ``lda_explorer.html``, ``document_map_<cluster|theme|label>.png``, ``document_map.html``,
     ``theme_profile.png``.
     """
-    from toolkit.experiment.run import Run
-
-    run = run_or_folder if isinstance(run_or_folder, Run) else Run(Path(run_or_folder))  # type: ignore[arg-type]
-    out = Path(folder) if folder is not None else run.path / "plots"
+    out = Path(folder)
     written: list[Path] = []
     if run.has("topics"):
         labels = run.topic_labels
@@ -144,13 +143,10 @@ def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[P
     return written
 
 
-METRIC_COLUMNS = {f"{stage}.{metric}" for stage, metric in SWEEP_METRICS}
-
-
-def write_sweep_plot(sweep_folder: Path) -> Path | None:
-    """``sweep.png`` of a sweep folder: its metrics against the first swept key."""
+def write_sweep_plot(sweep_folder: Path, metric_columns: Sequence[str]) -> Path | None:
+    """``sweep.png`` of a sweep folder: its ``metric_columns`` against the first swept key."""
     summary = pd.read_csv(sweep_folder / "summary.csv")
-    keys = [c for c in summary.columns if c != "point" and c not in METRIC_COLUMNS]
-    if not keys or not METRIC_COLUMNS & set(summary.columns):
+    keys = [c for c in summary.columns if c != "point" and c not in metric_columns]
+    if not keys or not set(metric_columns) & set(summary.columns):
         return None
     return save_png(sweep_figure(summary, keys[0]), sweep_folder / "sweep.png")
