@@ -76,14 +76,18 @@ def run(
 
     if quiet:
         set_quiet(True)
-    if sweep:
-        folder = run_sweep(config, sweep, set_ or [], out, force=force)
-        typer.echo(f"sweep folder: {_shown(folder)}")
-        summary = pd.read_csv(folder / "summary.csv")
-        typer.echo(summary.to_string(index=False))
-        return
-    cfg = load_config(config, set_ or [])
-    folder = execute(cfg, out, force=force, source=config)
+    try:
+        if sweep:
+            folder = run_sweep(config, sweep, set_ or [], out, force=force)
+            typer.echo(f"sweep folder: {_shown(folder)}")
+            typer.echo(pd.read_csv(folder / "summary.csv").to_string(index=False))
+            return
+        cfg = load_config(config, set_ or [])
+        folder = execute(cfg, out, force=force, source=config)
+    except KeyboardInterrupt as exc:
+        # click would swallow the message; it says how to resume
+        typer.echo(f"\n{exc or 'interrupted'}", err=True)
+        raise typer.Exit(130) from None
     run = load_run(folder)
     report = write_report(run) if cfg.output.report else None
     typer.echo(next_steps(run, report))

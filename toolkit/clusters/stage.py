@@ -99,35 +99,14 @@ def fit_clusters(
     seed: int = 0,
     true_labels: list[str | None] | None = None,
 ) -> ClusterResult:
-    """Reduce, cluster, label and evaluate documents.
+    """Reduce, cluster, label and evaluate documents (or paragraphs: one id per vector).
 
-    Parameters
-    ----------
-    doc_ids : list of str
-        Document (or paragraph) ids, one per row of ``vectors``.
-    vectors : ndarray of shape (n_docs, dim)
-        Document vectors (see :func:`~toolkit.clusters.combine.combine_vectors` to cluster on
-        several kinds at once).
-    doc_tokens : list of list of str
-        The text pipeline's tokens per document, used for the cluster labels.
-    reduction : Reduction
-        UMAP settings (or none) for the space the clustering runs in.
-    method, num_clusters, min_cluster_size, min_samples
-        See :func:`~toolkit.clusters.cluster.fit_cluster_labels`.
-    assign_outliers : bool, default False
-        Give HDBSCAN's outliers the nearest cluster.
-    layout : bool, default True
-        Also compute 2-D coordinates for plots.
-    label_words : int, default 8
-        Class-based TF-IDF words per cluster.
-    seed : int
-        Seeds UMAP, k-means and the silhouette sample.
-    true_labels : list of str or None, optional
-        Known categories (None where unknown) for NMI, ARI and V-measure.
-
-    Returns
-    -------
-    ClusterResult
+    ``vectors`` may combine several kinds (:func:`~toolkit.clusters.combine.combine_vectors`);
+    ``doc_tokens`` give the labels; ``method`` … ``min_samples`` are those of
+    :func:`~toolkit.clusters.cluster.fit_cluster_labels`; ``assign_outliers`` gives HDBSCAN's
+    outliers their nearest cluster; ``layout`` adds 2-D coordinates for plots; ``label_words``
+    class-based TF-IDF words label each cluster; ``seed`` seeds UMAP, k-means and silhouette;
+    ``true_labels`` (None where unknown) give NMI, ARI and V-measure.
 
     Examples
     --------
@@ -139,33 +118,37 @@ def fit_clusters(
     ['fussball', 'nato']
     """
     n_docs = len(doc_ids)
-    if len(vectors) != n_docs or len(doc_tokens) != n_docs:
+    if len(vectors) != n_docs or len(doc_tokens) != n_docs or len(set(doc_ids)) != n_docs:
         raise ValueError(
-            f"fit_clusters got {n_docs} ids, {len(vectors)} vectors "
-            f"and {len(doc_tokens)} token lists"
+            f"fit_clusters got {n_docs} ids ({len(set(doc_ids))} distinct), {len(vectors)} "
+            f"vectors and {len(doc_tokens)} token lists"
         )
-    if len(set(doc_ids)) != n_docs:
-        raise ValueError("fit_clusters got duplicate document ids")
     plan = plan_reduction(n_docs, reduction)
     status(f"clusters: reducing {n_docs} vectors ({plan['method']})")
     reduced = reduce_vectors(vectors, reduction, seed)
+    how = {"num_clusters": num_clusters, "min_cluster_size": min_cluster_size}
     labels, clustering = fit_cluster_labels(
-        reduced,
-        method=method,
-        num_clusters=num_clusters,
-        min_cluster_size=min_cluster_size,
-        min_samples=min_samples,
-        seed=seed,
+        reduced, method=method, **how, min_samples=min_samples, seed=seed
     )
     noise = labels == -1
     if assign_outliers:
         labels = assign_nearest(reduced, labels)
-    coords = (
-        layout_2d(vectors, reduction, seed).astype(np.float64)
-        if layout
-        else np.full((n_docs, 2), np.nan)
-    )
-    assignments = pd.DataFrame(
+    coords = layout_2d(vectors, reduction, seed) if layout else np.full((n_docs, 2), np.nan)
+    table = label_clusters(labels, doc_tokens, label_words)
+    metrics = cluster_metrics(reduced, labels, true_labels, seed)
+    layout_method = ("umap" if plan["method"] == "umap" else "pca") if layout else None
+    metrics.update(num_docs=n_docs, outlier_share=float(noise.mean()), reduce=plan)
+    metrics.update(clustering=clustering, layout_method=layout_method)
+    metrics["outliers_assigned"] = bool(assign_outliers and (labels != -1).all())
+    names = cluster_names(table, clusters=np.unique(labels).tolist())
+    assignments = _assignments(doc_ids, labels, noise, np.asarray(coords, dtype=np.float64))
+    return ClusterResult(assignments, table, reduced, metrics, names)
+
+
+def _assignments(
+    doc_ids: list[str], labels: np.ndarray, noise: np.ndarray, coords: np.ndarray
+) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "doc_id": pd.Series(list(doc_ids), dtype=str),
             "cluster": labels.astype(np.int64),
@@ -174,15 +157,3 @@ def fit_clusters(
             "y": coords[:, 1],
         }
     )
-    table = label_clusters(labels, doc_tokens, label_words)
-    metrics = cluster_metrics(reduced, labels, true_labels, seed)
-    metrics.update(
-        num_docs=n_docs,
-        outlier_share=float(noise.mean()),
-        outliers_assigned=bool(assign_outliers and (labels != -1).all()),
-        reduce=plan,
-        clustering=clustering,
-        layout_method=(("umap" if plan["method"] == "umap" else "pca") if layout else None),
-    )
-    names = cluster_names(table, clusters=np.unique(labels).tolist())
-    return ClusterResult(assignments, table, reduced, metrics, names)

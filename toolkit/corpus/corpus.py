@@ -22,7 +22,7 @@ from toolkit.corpus.delimited import read_delimited
 from toolkit.corpus.document import Document
 from toolkit.corpus.folder import list_text_files, read_text_files
 from toolkit.corpus.jsonl import read_jsonl
-from toolkit.corpus.records import Problem, Read
+from toolkit.corpus.records import Problem, Read, option
 from toolkit.errors import CorpusError
 from toolkit.progress import status
 
@@ -72,7 +72,7 @@ def detect_format(path: str | Path, format: str = "auto") -> str:
     except KeyError:
         raise CorpusError(
             f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            f"set corpus.format to one of {[f for f in FORMATS if f != 'auto']}"
+            f"set {option('format')} to one of {[f for f in FORMATS if f != 'auto']}"
         ) from None
 
 

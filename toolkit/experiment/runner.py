@@ -29,7 +29,15 @@ from toolkit.experiment.manifest import environment
 from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages import Inputs, Stage, enabled_stages, with_requirements
 from toolkit.experiment.stages.corpus import CorpusStage
-from toolkit.io import atomic_folder, cache_root, hash_obj, write_csv, write_json, write_text
+from toolkit.io import (
+    atomic_folder,
+    cache_root,
+    hash_obj,
+    remove_stale_staging,
+    write_csv,
+    write_json,
+    write_text,
+)
 from toolkit.progress import status
 
 # Bump when the plots change, so that cached plots of earlier runs are not reused.
@@ -160,6 +168,8 @@ def preflight(
     if source is not None:
         protected.append(("config file", source))
     layout.check_destination(folder, force, protected)
+    # staging folders of runs killed outright (SIGKILL, power loss) are cleaned by the next one
+    remove_stale_staging(folder.parent)
     stages = enabled_stages(config)
     for stage in stages:
         stage.check(config)
@@ -175,6 +185,21 @@ def _finish(config: ExperimentConfig, staging: Path, folder: Path, rec: _Recorde
         _plots(staging, rec.cache, rec.keys)
 
 
+def _manifest(
+    config: ExperimentConfig, timing: dict[str, Any], rec: _Recorder, staging: Path
+) -> dict[str, Any]:
+    """``manifest.json``: where the run came from, its timings, warnings and artifacts."""
+    return {
+        "name": config.name,
+        "seed": config.seed,
+        **timing,
+        "stages": rec.stages,
+        "warnings": rec.warnings,
+        **environment(),
+        "artifacts": layout.artifact_table(staging),
+    }
+
+
 def execute(
     config: ExperimentConfig,
     out: Path | None = None,
@@ -185,25 +210,13 @@ def execute(
 ) -> Path:
     """Run every stage of ``config`` and write its run folder; return the folder.
 
-    Parameters
-    ----------
-    config : ExperimentConfig
-        A validated config; the sections its stages need are added at their defaults.
-    out : Path, optional
-        The run folder (default ``<output.dir>/<name>-<UTC timestamp>``). It must be new or
-        empty, or a finished run folder and ``force`` true (see
-        :func:`toolkit.experiment.folder.check_destination`).
-    cache_dir : Path, optional
-        The stage cache (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache).
-    force : bool
-        Replace ``out`` when it holds an earlier run.
-    source : Path, optional
-        The config file, which the run folder must not overlap.
-
-    Raises
-    ------
-    Interrupted
-        On Ctrl-C or SIGTERM: nothing half-written is left, and the message says how to resume.
+    ``config`` is validated; the sections its stages need are added at their defaults. ``out``
+    is the run folder (default ``<output.dir>/<name>-<UTC timestamp>``): new, empty, or with
+    ``force`` a finished run folder (see :func:`toolkit.experiment.folder.check_destination`);
+    ``source`` is the config file, which it must not overlap. ``cache_dir`` is the stage cache
+    (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache). Ctrl-C or SIGTERM
+    raise :class:`Interrupted`: nothing half-written is left, and the message says how to
+    resume.
     """
     started = datetime.now(UTC)
     config = with_requirements(config)
@@ -220,18 +233,12 @@ def execute(
                 rec.run(stage, config, staging)
             current = "plots"
             _finish(config, staging, folder, rec)
-            manifest = {
-                "name": config.name,
-                "seed": config.seed,
+            timing = {
                 "started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
                 "seconds": round(time.perf_counter() - total, 3),
-                "stages": rec.stages,
-                "warnings": rec.warnings,
-                **environment(),
-                "artifacts": layout.artifact_table(staging),
             }
-            write_json(staging / layout.MANIFEST, manifest)
+            write_json(staging / layout.MANIFEST, _manifest(config, timing, rec, staging))
     except KeyboardInterrupt as exc:
         done = [name for name in rec.stages]
         raise Interrupted(

@@ -58,6 +58,11 @@ def search_text(
     """
     mode = index.check_mode(mode)
     tokens = analyze(text)
+    if not tokens:
+        # a vector of "und die der" would rank every article by noise
+        raise ValueError(
+            f"nothing to search for: {text!r} has no words left after stopword removal"
+        )
     dense = None
     if encoder is not None and _wanted("dense", mode, index):
         dense = np.asarray(encoder.encode([text])[0])
