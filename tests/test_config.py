@@ -199,3 +199,13 @@ def test_resolved_yaml_round_trips(tmp_path: Path) -> None:
     paths = [line.split(": ", 1)[1] for line in relative.splitlines() if "path: " in line]
     assert paths and not any(p.startswith("/") for p in paths)
     assert validate(__import__("yaml").safe_load(relative)).corpus.path.as_posix() == paths[0]
+
+
+def test_a_list_of_corpus_paths_resolves_against_the_config(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.yaml", "name: x\ncorpus: {path: [a, sub/b.jsonl]}\n")
+    config = load_config(path)
+    assert config.corpus.paths == [tmp_path / "a", tmp_path / "sub" / "b.jsonl"]
+    text = to_yaml(config, relative_to=tmp_path / "runs" / "r")
+    assert "- ../../a\n" in text and "- ../../sub/b.jsonl\n" in text
+    with pytest.raises(ConfigError, match="corpus.path"):
+        load_config(write(tmp_path / "d.yaml", "name: x\ncorpus: {path: []}\n"))

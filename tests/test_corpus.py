@@ -510,3 +510,16 @@ def test_corpus_info() -> None:
     empty = corpus_info([])
     assert empty["documents"] == 0 and empty["words"]["median"] is None
     assert "dates        none" in format_corpus_info(empty)
+
+
+def test_several_paths_read_as_one_corpus(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    write(folder / "a.txt", "Ein Artikel über die NATO.")
+    jsonl = write(tmp_path / "more.jsonl", '{"id": "b", "text": "Noch einer.", "label": "x"}\n')
+    corpus = Corpus([folder, jsonl])
+    assert [d.id for d in corpus] == ["a", "b"]
+    assert corpus.files() == [folder / "a.txt", jsonl]
+    clash = write(tmp_path / "clash.jsonl", '{"id": "a", "text": "Gleiche id."}\n')
+    with pytest.raises(CorpusError, match="duplicate id.*'a' was already read"):
+        Corpus([folder, clash]).to_list()

@@ -12,8 +12,9 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -114,9 +115,9 @@ class Corpus:
 
     Parameters
     ----------
-    path : str or Path
+    path : str or Path, or a list of them
         A folder of ``.txt`` files (recursive), a ``.txt`` file, a CSV / TSV or a JSON-lines
-        file.
+        file; several are read one after the other as one corpus (ids must stay unique).
     format : {"auto", "seed", "txt", "csv", "tsv", "jsonl"}
         ``auto`` decides by folder / extension, and for ``.txt`` files per file (seed format
         or plain text).
@@ -162,7 +163,7 @@ class Corpus:
 
     def __init__(
         self,
-        path: str | Path,
+        path: str | Path | Sequence[str | Path],
         format: str = "auto",
         *,
         encoding: str = "utf-8",
@@ -179,31 +180,42 @@ class Corpus:
         self.options = CorpusOptions(
             encoding, delimiter, quotechar, header, columns, on_error, split_long_paragraphs, limit
         )
-        self.path = Path(path)
-        self.kind = detect_format(self.path, format)
+        self.paths = [Path(p) for p in ([path] if isinstance(path, str | Path) else path)]
+        if not self.paths:
+            raise CorpusError("no corpus path given")
+        self.kinds = [detect_format(p, format) for p in self.paths]
         self.skipped: list[dict[str, Any]] = []
 
+    @property
+    def path(self) -> Path:
+        """The corpus path (the first, for a corpus of several files or folders)."""
+        return self.paths[0]
+
     def __repr__(self) -> str:
-        return f"Corpus({str(self.path)!r}, format={self.kind!r})"
+        where = ", ".join(repr(str(p)) for p in self.paths)
+        return f"Corpus({where}, format={'/'.join(dict.fromkeys(self.kinds))!r})"
 
     def files(self) -> list[Path]:
-        """Every input file this corpus reads, sorted (for hashing the input)."""
-        if self.kind in ("auto", "seed", "txt"):
-            return list_text_files(self.path)
-        return [self.path]
+        """Every input file this corpus reads, in reading order (for hashing the input)."""
+        found = []
+        for path, kind in zip(self.paths, self.kinds, strict=True):
+            found += list_text_files(path) if kind in ("auto", "seed", "txt") else [path]
+        return found
 
     def to_list(self) -> list[Document]:
         """Read every document into a list."""
         return list(self)
 
     def __iter__(self) -> Iterator[Document]:
-        if not self.path.exists():
-            raise CorpusError(f"corpus path {str(self.path)!r} does not exist")
+        for path in self.paths:
+            if not path.exists():
+                raise CorpusError(f"corpus path {str(path)!r} does not exist")
         cfg = self.options
         self.skipped = []
         seen: dict[str, str] = {}
         count = 0
-        for item in self._read():
+        reads = (self._read(p, kind) for p, kind in zip(self.paths, self.kinds, strict=True))
+        for item in itertools.chain.from_iterable(reads):
             if isinstance(item, Read):
                 doc = item.document
                 where = item.file if item.line is None else f"{item.file}, line {item.line}"
@@ -227,18 +239,18 @@ class Corpus:
             self.skipped.append(item.to_dict())
         self._report(count)
 
-    def _read(self) -> Iterator[Read | Problem]:
+    def _read(self, path: Path, kind: str) -> Iterator[Read | Problem]:
         cfg = self.options
         split_long = cfg.split_long_paragraphs
-        if self.kind in ("auto", "seed", "txt"):
-            return read_text_files(self.path, self.kind, cfg.encoding, split_long)
-        if self.kind == "jsonl":
-            return read_jsonl(self.path, cfg.columns, cfg.encoding, split_long)
+        if kind in ("auto", "seed", "txt"):
+            return read_text_files(path, kind, cfg.encoding, split_long)
+        if kind == "jsonl":
+            return read_jsonl(path, cfg.columns, cfg.encoding, split_long)
         delimiter = cfg.delimiter
-        if delimiter is None and self.kind == "tsv":
+        if delimiter is None and kind == "tsv":
             delimiter = "\t"
         return read_delimited(
-            self.path, delimiter, cfg.quotechar, cfg.header, cfg.columns, cfg.encoding, split_long
+            path, delimiter, cfg.quotechar, cfg.header, cfg.columns, cfg.encoding, split_long
         )
 
     def _report(self, count: int) -> None:
@@ -248,7 +260,7 @@ class Corpus:
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         first = Problem(**self.skipped[0]).message()
         status(
-            f"corpus {self.path}: read {count} documents, skipped {len(self.skipped)} "
+            f"corpus {', '.join(map(str, self.paths))}: read {count} documents, skipped {len(self.skipped)} "
             f"record(s) ({summary}); first: {first}"
         )
 

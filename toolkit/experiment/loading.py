@@ -126,11 +126,20 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 def _resolve_paths(data: dict[str, Any], base_dir: Path) -> dict[str, Any]:
     """Make relative paths absolute against the folder of the file that set them."""
+
+    def absolute(value: str | Path) -> str:
+        path = Path(value).expanduser()
+        return str(path if path.is_absolute() else (base_dir / path).resolve())
+
     for section, key in PATH_KEYS:
         block = data.get(section)
-        if isinstance(block, dict) and isinstance(block.get(key), str | Path):
-            value = Path(block[key]).expanduser()
-            block[key] = str(value if value.is_absolute() else (base_dir / value).resolve())
+        if not isinstance(block, dict):
+            continue
+        value = block.get(key)
+        if isinstance(value, str | Path):
+            block[key] = absolute(value)
+        elif isinstance(value, list) and all(isinstance(v, str | Path) for v in value):
+            block[key] = [absolute(v) for v in value]
     return data
 
 
@@ -185,7 +194,7 @@ def apply_overrides(data: dict[str, Any], assignments: list[str], base_dir: Path
                 raise ConfigError(f"override {assignment!r}: '{part}' is not a section")
             target = target[part]
         target[parts[-1]] = value
-        if len(parts) == 2 and tuple(parts) in PATH_KEYS and isinstance(value, str):
+        if len(parts) == 2 and tuple(parts) in PATH_KEYS:
             _resolve_paths({parts[0]: target}, base_dir)
     return data
 
@@ -269,10 +278,16 @@ def to_yaml(config: ExperimentConfig, relative_to: Path | None = None) -> str:
     """
     data = config.model_dump(mode="json", exclude_none=False)
     if relative_to is not None:
+
+        def relative(value: str) -> str:
+            return Path(os.path.relpath(value, relative_to)).as_posix()
+
         for section, key in PATH_KEYS:
             block = data.get(section)
-            if isinstance(block, dict) and block.get(key):
-                block[key] = Path(os.path.relpath(block[key], relative_to)).as_posix()
+            if isinstance(block, dict) and isinstance(block.get(key), str):
+                block[key] = relative(block[key])
+            elif isinstance(block, dict) and isinstance(block.get(key), list):
+                block[key] = [relative(v) for v in block[key]]
     if data.get("themes"):
         themes = data["themes"]
         data["themes"] = {"settings": themes["settings"], **themes["definitions"]}

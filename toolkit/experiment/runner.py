@@ -164,7 +164,8 @@ def preflight(
     config: ExperimentConfig, folder: Path, cache: StageCache, force: bool, source: Path | None
 ) -> list[Stage[Any]]:
     """Every check that can happen before work; returns the stages to run."""
-    protected = [("corpus", config.corpus.path), ("stage cache", cache.root)]
+    protected = [("corpus", path) for path in config.corpus.paths]
+    protected.append(("stage cache", cache.root))
     if source is not None:
         protected.append(("config file", source))
     layout.check_destination(folder, force, protected)

@@ -17,11 +17,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from toolkit.corpus import FORMATS
+
+# paths come from YAML as strings: the one place where strict types convert
+LaxPath = Annotated[Path, Strict(False)]
 
 
 class Section(BaseModel):
@@ -38,7 +41,21 @@ class Section(BaseModel):
 class CorpusConfig(Section):
     """Where the articles are and how to read them."""
 
-    path: Path = Field(strict=False)
+    path: LaxPath | list[LaxPath] = Field(
+        description="a file or folder, or a list of them read as one corpus"
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _some_path(cls, value: Path | list[Path]) -> Path | list[Path]:
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one file or folder")
+        return value
+
+    @property
+    def paths(self) -> list[Path]:
+        """The corpus path(s) as a list."""
+        return list(self.path) if isinstance(self.path, list) else [self.path]
     format: Literal[FORMATS] = "auto"  # type: ignore[valid-type]
     encoding: str = "utf-8"
     delimiter: str | None = Field(None, description="CSV delimiter; None sniffs (`,` `;` tab `|`)")

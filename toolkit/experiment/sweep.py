@@ -78,7 +78,8 @@ def run_sweep(
         Path(out).resolve() if out else Path(base.output.dir) / f"{base.name}-sweep-{timestamp()}"
     )
     cache = stage_cache(base, Path(cache_dir) if cache_dir else None)
-    protected = [("corpus", base.corpus.path), ("stage cache", cache.root)]
+    protected = [("corpus", path) for path in base.corpus.paths]
+    protected.append(("stage cache", cache.root))
     layout.check_destination(parent, force, [*protected, ("config file", Path(config_path))])
     rows = []
     with atomic_folder(parent) as staging:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -44,9 +45,10 @@ def documents_table(documents: list[Document]) -> pd.DataFrame:
 
 
 def open_corpus(cfg: CorpusConfig, path: Path | None = None) -> Corpus:
-    """The :class:`~toolkit.corpus.Corpus` a ``corpus`` section describes."""
+    """The :class:`~toolkit.corpus.Corpus` a ``corpus`` section describes (or ``path`` read
+    with the same settings)."""
     params = cfg.model_dump(exclude={"path", "format"})
-    return Corpus(path or cfg.path, cfg.format, **params)
+    return Corpus(path or cfg.paths, cfg.format, **params)
 
 
 class CorpusStage(Stage[CorpusOutput]):
@@ -57,7 +59,8 @@ class CorpusStage(Stage[CorpusOutput]):
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.corpus
-        root = cfg.path if cfg.path.is_dir() else cfg.path.parent
+        folders = [p if p.is_dir() else p.parent for p in cfg.paths]
+        root = Path(os.path.commonpath(folders))
         # relative names in the key, so moving the data folder keeps the cache valid
         files = {
             path.relative_to(root).as_posix(): sha256_file(path)
