@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from toolkit.plots.style import NONE_COLOR, color_for, shorten
 
 
-def _categories(values: pd.Series) -> list[str]:
+def category_order(values: pd.Series) -> list[str]:
+    """Categories by frequency (ties by name), with ``none`` / ``-1`` / ``nan`` last.
+
+    Examples
+    --------
+    >>> category_order(pd.Series(["b", "none", "a", "b"]))
+    ['b', 'a', 'none']
+    """
     counts = values.astype(str).value_counts()
     return sorted(counts.index, key=lambda v: (v in ("none", "-1", "nan"), -counts[v], v))
 
@@ -32,7 +39,7 @@ def document_map_figure(
     """
     fig, ax = plt.subplots(figsize=(7.5, 6))
     values = points[color_by].astype(str)
-    for i, category in enumerate(_categories(values)):
+    for i, category in enumerate(category_order(values)):
         sel = values == category
         color = NONE_COLOR if category in ("none", "-1", "nan") else color_for(i)
         ax.scatter(
@@ -77,7 +84,7 @@ def document_map_html(
     for column in color_by:
         values = points[column].astype(str)
         group = []
-        for i, category in enumerate(_categories(values)):
+        for i, category in enumerate(category_order(values)):
             sel = (values == category).to_numpy()
             c = (
                 NONE_COLOR
