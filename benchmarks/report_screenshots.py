@@ -1,13 +1,15 @@
 """Build the HTML report of a run, check its layout in headless Chromium, take screenshots.
 
-    python benchmarks/report_screenshots.py [RUN] [--width 1366] [--out benchmarks/results]
+    python benchmarks/report_screenshots.py [RUN] [--width 1366] [--also 1024]
+                                            [--out benchmarks/results]
 
 RUN defaults to the newest ``runs/demo-*`` folder. The report is written to a temporary folder
 (the run folder is not touched). Headless Chromium (Debian: ``apt-get install chromium``) loads
-it at desktop width and reports the page's scroll width against the window's width and every
-element that reaches past the right edge or is cut off by its own box; then it screenshots the
-whole page, cut into pieces ``report_01.png``, ``report_02.png`` … . Prints what it measured and
-writes ``report_screenshots.json``.
+it at desktop width (and at the ``--also`` widths) and reports the page's scroll width against
+the window's width and every element that reaches past the right edge or is cut off by its own
+box; then it screenshots the whole page at ``--width``, cut into pieces ``report_01.png``,
+``report_02.png`` … . Prints what it measured and writes ``report_screenshots.json``; exits 1
+when anything overflows.
 """
 
 from __future__ import annotations
@@ -123,7 +125,8 @@ def screenshots(
     for number, top in enumerate(range(0, image.height, piece), start=1):
         crop = image.crop((0, top, width, min(top + piece, image.height)))
         path = out_dir / f"report_{number:02d}.png"
-        crop.convert("RGB").save(path, optimize=True)
+        # a 256-colour palette keeps text sharp at a third of the size of full-colour PNGs
+        crop.convert("RGB").quantize(256, dither=Image.Dither.NONE).save(path, optimize=True)
         paths.append(path)
     return paths
 
@@ -138,7 +141,10 @@ def newest_demo_run() -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("run", nargs="?", type=Path, help="run folder (default: newest demo)")
-    parser.add_argument("--width", type=int, default=1366)
+    parser.add_argument("--width", type=int, default=1366, help="screenshot width")
+    parser.add_argument(
+        "--also", type=int, nargs="*", default=[1024], help="more widths to check the layout at"
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -150,31 +156,34 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         report = write_report(run, Path(folder) / "report.html")
         build_seconds = time.perf_counter() - started
-        layout = measure_layout(report, args.width)
-        pieces = screenshots(report, args.out, layout["height"], args.width)
+        layouts = {width: measure_layout(report, width) for width in [args.width, *args.also]}
+        pieces = screenshots(report, args.out, layouts[args.width]["height"], args.width)
         size = report.stat().st_size
+    print(f"report of {run.path.name}: {size / 1024:.0f} KiB, built in {build_seconds:.1f} s")
+    fits = True
+    for width, layout in layouts.items():
+        layout["fits_width"] = layout["scroll_width"] <= layout["client_width"]
+        fits &= layout["fits_width"] and not layout["overflowing"]
+        print(
+            f"at {width} px: scroll width {layout['scroll_width']} / client width "
+            f"{layout['client_width']}, page height {layout['height']} px, "
+            f"{len(layout['overflowing'])} overflowing elements"
+        )
+        for element in layout["overflowing"][:20]:
+            print("  overflowing:", element)
     result = {
         "run": run.path.name,
         "report_bytes": size,
         "build_seconds": round(build_seconds, 2),
-        "width": args.width,
-        "layout": layout,
-        "fits_width": layout["scroll_width"] <= layout["client_width"],
+        "layouts": {str(width): layout for width, layout in layouts.items()},
+        "screenshot_width": args.width,
         "screenshots": [p.name for p in pieces],  # beside this JSON file
     }
-    print(f"report of {run.path.name}: {size / 1024:.0f} KiB, built in {build_seconds:.1f} s")
-    print(
-        f"at {args.width} px: scroll width {layout['scroll_width']} / client width "
-        f"{layout['client_width']}, page height {layout['height']} px, "
-        f"{len(layout['overflowing'])} overflowing elements"
-    )
-    for element in layout["overflowing"][:20]:
-        print("  overflowing:", element)
     print("screenshots:", ", ".join(result["screenshots"]))
     (args.out / "report_screenshots.json").write_text(
         json.dumps(result, indent=2) + "\n", encoding="utf-8"
     )
-    return 0 if result["fits_width"] and not layout["overflowing"] else 1
+    return 0 if fits else 1
 
 
 if __name__ == "__main__":

@@ -114,7 +114,3 @@ def themed_articles(findings: Findings) -> tuple[int, int]:
     """Articles whose best theme is a named theme, and all articles with a theme row."""
     named = sum(row["articles"] for row in named_theme_rows(findings))
     return named, sum(row["articles"] for row in findings.themes)
-
-
-def titles_of(documents: pd.DataFrame) -> pd.Series:
-    return documents.set_index("id")["title"]

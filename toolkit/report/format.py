@@ -137,10 +137,10 @@ class Column:
     width: str | None = None
 
     def cell(self, value: Any) -> str:
+        if is_empty(value):
+            return ""
         if self.render is not None:
             return str(self.render(value))
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return ""
         return html.escape(number(value) if self.kind == "num" else str(value))
 
 

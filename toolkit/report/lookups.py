@@ -16,7 +16,7 @@ HIT_COLUMNS = [
     Column("rank", "#", "num", width="2.5em"),
     Column("title", "article", "de"),
     Column("date", "date", "num", display_date, "7.5em"),
-    Column("label", "section", "de", width="7.5em"),
+    Column("label", "section", "de", width="8.5em"),
     Column("theme", "theme", width="10.5em"),
     Column("shared_terms", "shared terms", "de", width="17em"),
     Column("score", "score", "num", lambda v: number(v, 2), "4.5em"),
@@ -51,10 +51,11 @@ def nearest_section(run: Any, findings: Findings, k: int = 5) -> str:
     if findings.corpus.documents < 2:
         return "<p>The corpus has a single article: there is nothing to compare it with.</p>"
     titles = run.documents.set_index("id")["title"]
+    which = "the strongest article of each theme" if run.has("themes") else "an example article"
     parts = [
-        "<p>The articles nearest to the strongest article of each theme, by the run's "
-        "search index (the same as <code>toolkit similar RUN --doc ID</code>). "
-        "<i>Shared terms</i> are the words that link the two articles.</p>"
+        f"<p>The articles nearest to {which}, by the run's search index (the same as "
+        "<code>toolkit similar RUN --doc ID</code>). <i>Shared terms</i> are the words that "
+        "link the two articles; the score is the fused rank score (higher is nearer).</p>"
     ]
     for doc_id in example_articles(run, findings):
         try:

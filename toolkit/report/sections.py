@@ -30,6 +30,8 @@ from toolkit.report.findings import display_date, theme_articles
 from toolkit.report.format import Column, html_table, number, percent, share_bar
 from toolkit.report.svg import scatter_svg
 
+METHOD_NAMES = {"kmeans": "k-means", "hdbscan": "HDBSCAN"}
+
 
 def esc(value: Any) -> str:
     return html.escape(str(value))
@@ -148,7 +150,7 @@ def themes_sentence(findings: Findings) -> str:
 
 def clusters_sentence(findings: Findings) -> str:
     rows = sorted(findings.clusters, key=lambda r: -r["size"])
-    shown = ", ".join(f"{de(r['name'])} ({r['size']:,})" for r in rows[:4])
+    shown = ", ".join(f"“{de(r['name'])}” ({r['size']:,})" for r in rows[:4])
     more = f" and {len(rows) - 4} more" if len(rows) > 4 else ""
     unit = findings.cluster_unit
     return f"<b>{plural(len(rows), 'cluster')}</b> of {unit}, largest first: {shown}{more}."
@@ -275,6 +277,33 @@ def topics_section(run: Any, findings: Findings) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def two_decimals(value: Any) -> str:
+    return "" if value is None else f"{float(value):.2f}"
+
+
+def ends(rows: list[dict], head: int = 6, tail: int = 3) -> list[dict]:
+    """The first ``head`` and last ``tail`` rows with a row saying how many are left out.
+
+    Examples
+    --------
+    >>> [r["title"] for r in ends([{"title": str(i)} for i in range(12)], 2, 1)]
+    ['0', '1', '… 9 more …', '11']
+    """
+    if len(rows) <= head + tail + 1:
+        return rows
+    skipped = {"title": f"… {len(rows) - head - tail} more …"}
+    return [*rows[:head], skipped, *rows[-tail:]]
+
+
+def strongest_and_weakest(count: int, head: int = 6, tail: int = 3) -> str:
+    """The heading of a theme's article table."""
+    if count == 1:
+        return "its only article"
+    if count <= head + tail + 1:
+        return f"all {count} articles, strongest first"
+    return f"{count} articles, the {head} strongest and the {tail} weakest"
+
+
 def themes_section(run: Any, findings: Findings) -> str:
     columns = [
         Column("theme", "theme", width="10.5em"),
@@ -299,21 +328,15 @@ def themes_section(run: Any, findings: Findings) -> str:
     article_columns = [
         Column("title", "article", "de"),
         Column("date", "date", "num", display_date, "7.5em"),
-        Column("label", "section", "de", width="7.5em"),
-        Column("score", "score", "num", lambda v: number(v, 2), "4.5em"),
+        Column("label", "section", "de", width="8.5em"),
+        Column("score", "score", "num", two_decimals, "4.5em"),
         Column("paragraph_share", "of its text", "num", share_bar, "8em"),
     ]
     for row in named_theme_rows(findings):
-        top = theme_articles(run.themes, run.documents, row["theme"])
-        if len(top):
-            count = row["articles"]
-            shown = (
-                f"the {len(top)} strongest of {count} articles"
-                if len(top) < count
-                else ("its only article" if count == 1 else f"all {count} articles")
-            )
-            parts.append(f"<h3>{esc(row['theme'])}: {shown}</h3>")
-            parts.append(html_table(top.to_dict("records"), article_columns))
+        ranked = theme_articles(run.themes, run.documents, row["theme"], n=row["articles"])
+        if len(ranked):
+            parts.append(f"<h3>{esc(row['theme'])}: {strongest_and_weakest(len(ranked))}</h3>")
+            parts.append(html_table(ends(ranked.to_dict("records")), article_columns))
     parts.append(
         figure(
             theme_profile_plot(run),
@@ -335,6 +358,7 @@ def clusters_section(run: Any, findings: Findings) -> str:
         Column("examples", f"central {unit}", "de", titles_list),
     ]
     method = run.metrics.get("clusters", {}).get("clustering", {}).get("method", "")
+    method = METHOD_NAMES.get(method, method)
     parts = [
         f"<p>{esc(method)} clusters of {esc(unit)} on their sentence and LSA vectors; a "
         "cluster is named by its most distinctive words, its central members are nearest to "
