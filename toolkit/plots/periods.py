@@ -115,6 +115,9 @@ def stacked_bars(ax: Axes, table: pd.DataFrame, colors: list, labels: list[str])
         ax.bar(positions, values, bottom=bottom, color=color, label=label, width=0.8)
         bottom += values
     period_ticks(ax, list(table.index))
+    # one or two periods: keep the bars bar-shaped rather than filling the whole axis
+    pad = max(0.0, (3 - len(table)) / 2)
+    ax.set_xlim(-0.5 - pad, len(table) - 0.5 + pad)
 
 
 def period_ticks(ax: Axes, periods: list[str]) -> None:

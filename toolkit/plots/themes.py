@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from toolkit.plots.periods import sparse_mapping, stacked_bars
 from toolkit.plots.style import NONE_COLOR, color_for, shorten
@@ -141,6 +142,7 @@ def themes_over_time_figure(
         ["no theme" if c == "none" else c for c in columns],
     )
     ax.set_ylabel("articles")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("Articles per period by best theme", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
     fig.tight_layout()

@@ -97,6 +97,7 @@ def topics_over_time_figure(
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
     ax_count.bar(range(len(documents)), documents.to_numpy(), color="#999999", width=0.8)
     ax_count.set_ylabel("articles")
+    ax_count.yaxis.set_major_locator(MaxNLocator(3, integer=True))
     period_ticks(ax_count, list(table.index))
     fig.tight_layout()
     return fig
