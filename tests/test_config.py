@@ -207,5 +207,5 @@ def test_a_list_of_corpus_paths_resolves_against_the_config(tmp_path: Path) -> N
     assert config.corpus.paths == [tmp_path / "a", tmp_path / "sub" / "b.jsonl"]
     text = to_yaml(config, relative_to=tmp_path / "runs" / "r")
     assert "- ../../a\n" in text and "- ../../sub/b.jsonl\n" in text
-    with pytest.raises(ConfigError, match="corpus.path"):
+    with pytest.raises(ConfigError, match=r"corpus\.path"):
         load_config(write(tmp_path / "d.yaml", "name: x\ncorpus: {path: []}\n"))

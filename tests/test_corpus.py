@@ -521,5 +521,5 @@ def test_several_paths_read_as_one_corpus(tmp_path: Path) -> None:
     assert [d.id for d in corpus] == ["a", "b"]
     assert corpus.files() == [folder / "a.txt", jsonl]
     clash = write(tmp_path / "clash.jsonl", '{"id": "a", "text": "Gleiche id."}\n')
-    with pytest.raises(CorpusError, match="duplicate id.*'a' was already read"):
+    with pytest.raises(CorpusError, match=r"duplicate id.*'a' was already read"):
         Corpus([folder, clash]).to_list()

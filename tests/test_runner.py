@@ -123,7 +123,7 @@ def test_run_queries(seed_run_dir: Path) -> None:
     assert abs(topics["share"].sum() - 1) < 1e-6
     assert topics["label"].iloc[0] == "membership"
     result = run.search("Munitionsproduktion", k=1)
-    assert list(result.columns[:4]) == ["rank", "id", "score", "title"]
+    assert list(result.columns[:5]) == ["rank", "id", "match", "score", "title"]
     with pytest.raises(ValueError, match="empty query"):
         run.search("   ")
     with pytest.raises(RunError, match="unknown document id"):

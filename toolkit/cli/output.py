@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -57,11 +58,14 @@ def _hit_tables(table: pd.DataFrame, width: int) -> str:
     """Search hits: a compact line per hit, then its passage and shared terms indented."""
     lines = []
     for _, row in table.iterrows():
-        head = f"{row['rank']:>2}. {row['score']:.2f}  {fit_text(row['id'], 24)}"
+        match = row.get("match")
+        shown = "" if match is None or pd.isna(match) else f"{match:.0%} "
+        head = f"{row['rank']:>2}. {shown:>5}{fit_text(row['id'], 24)}"
         extra = "  ".join(fit_text(row[c], 16) for c in ("date", "label", "theme") if c in row)
         lines.append(fit_text(f"{head}  {extra}", width))
         lines.append("    " + fit_text(row["title"], width - 4))
-        lines.append("    " + fit_text(f"» {row['snippet']}", width - 4))
+        snippet = textwrap.wrap(f"» {row['snippet']}", width - 4, max_lines=2, placeholder=" …")
+        lines += ["    " + line for line in snippet]
         if row.get("shared_terms"):
             lines.append("    " + fit_text(f"shared: {row['shared_terms']}", width - 4))
     return "\n".join(lines)
@@ -77,7 +81,7 @@ def emit(table: pd.DataFrame, as_json: bool) -> None:
         typer.echo("no results")
         return
     width = _terminal_width()
-    if {"rank", "snippet", "score"} <= set(table.columns):
+    if {"rank", "snippet", "match"} <= set(table.columns):
         typer.echo(_hit_tables(table, width))
         return
     shown = table.copy()
@@ -112,5 +116,5 @@ def next_steps(run: Any, report: Path | None) -> str:
     lines.append("next:")
     lines += [f"  {step}" for step in steps]
     if is_quiet():
-        return lines[0]
+        return "\n".join(lines[: 2 if report is not None else 1])
     return "\n".join(lines)

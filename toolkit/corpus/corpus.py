@@ -259,8 +259,9 @@ class Corpus:
         kinds = Counter(record["kind"] for record in self.skipped)
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         first = Problem(**self.skipped[0]).message()
+        where = ", ".join(map(str, self.paths))
         status(
-            f"corpus {', '.join(map(str, self.paths))}: read {count} documents, skipped {len(self.skipped)} "
+            f"corpus {where}: read {count} documents, skipped {len(self.skipped)} "
             f"record(s) ({summary}); first: {first}"
         )
 

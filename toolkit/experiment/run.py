@@ -238,10 +238,12 @@ class Run:
         themes = self.themes if theme and self.has(ThemesStage.name) else None
         return document_mask(self.documents, date_from, date_to, label, theme, themes)
 
-    def _surface(self, position: int, terms: list[str]) -> list[str]:
-        """``terms`` (lemmas) as the article writes them."""
+    def _surface(self, position: int, terms: list[str], top: int = 5) -> list[str]:
+        """``terms`` (lemmas) as the article writes them, nouns and names first (German
+        capitalises them: they explain a match better than verbs), at most ``top``."""
         words = self.pipeline.surface_forms(self.corpus[position].text)
-        return [" ".join(words.get(part, part) for part in t.split("_")) for t in terms]
+        written = [" ".join(words.get(part, part) for part in t.split("_")) for t in terms]
+        return sorted(written, key=lambda w: not w[:1].isupper())[:top]
 
     def _frame(self, hits: list[Any], query_terms: set[str], source: int | None) -> pd.DataFrame:
         paragraphs = self.output(TextStage).tokens.paragraphs

@@ -41,7 +41,7 @@ from toolkit.io import (
 from toolkit.progress import status
 
 # Bump when the plots change, so that cached plots of earlier runs are not reused.
-PLOTS_VERSION = 1
+PLOTS_VERSION = 2
 
 
 class Interrupted(KeyboardInterrupt):

@@ -56,6 +56,7 @@ class CorpusConfig(Section):
     def paths(self) -> list[Path]:
         """The corpus path(s) as a list."""
         return list(self.path) if isinstance(self.path, list) else [self.path]
+
     format: Literal[FORMATS] = "auto"  # type: ignore[valid-type]
     encoding: str = "utf-8"
     delimiter: str | None = Field(None, description="CSV delimiter; None sniffs (`,` `;` tab `|`)")

@@ -327,7 +327,9 @@ class SearchIndex:
             )
         distinct, counts = np.unique(ids, return_counts=True)
         weights = self.weights or QUERY_WEIGHTS
-        return self._ranker().run(mode, queries, (distinct, counts), weights, k, mask, None)
+        unknown = len({t for t in query_tokens if t not in self.lexical.vocabulary})
+        ranker = self._ranker()
+        return ranker.run(mode, queries, (distinct, counts), weights, k, mask, None, unknown)
 
     def query_weights(self) -> dict[str, float]:
         """The fusion weights of a free-text query."""

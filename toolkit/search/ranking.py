@@ -18,7 +18,7 @@ import numpy as np
 
 from toolkit.search.ann import AnnIndex
 from toolkit.search.dense import cosine_scores, top_k_of_scores
-from toolkit.search.explain import shared_terms
+from toolkit.search.explain import SHARED_TERMS, coverage, shared_terms
 from toolkit.search.fusion import weighted_rrf
 from toolkit.search.lexical import LexicalIndex
 
@@ -48,6 +48,9 @@ class Hit:
         when the document was outside that mode's candidates).
     shared_terms : list of str
         The most distinctive terms the query (or query document) and the hit share.
+    match : float or None
+        What a reader can check: for a free-text query the share of its words (IDF-weighted)
+        the article contains; for a query article the mean cosine of the two articles' vectors.
     """
 
     index: int
@@ -56,6 +59,7 @@ class Hit:
     rank: int
     components: dict[str, float] = field(default_factory=dict)
     shared_terms: list[str] = field(default_factory=list)
+    match: float | None = None
 
 
 class Ranker:
@@ -157,8 +161,13 @@ class Ranker:
         k: int,
         mask: np.ndarray | None,
         exclude: int | None,
+        unknown_terms: int = 0,
     ) -> list[Hit]:
-        """The ``k`` best documents for ``queries`` in ``mode``, explained by shared terms."""
+        """The ``k`` best documents for ``queries`` in ``mode``, explained by shared terms.
+
+        ``exclude`` is the query article (None for free text, whose ``unknown_terms`` words
+        occur nowhere in the corpus).
+        """
         if mask is not None:
             mask = np.asarray(mask, dtype=bool)
             if mask.shape != (len(self.doc_ids),):
@@ -176,7 +185,20 @@ class Ranker:
             d_ids, d_counts = self.lexical.doc_terms(i)
             shared = shared_terms(
                 np.asarray(q_ids), np.asarray(q_counts), d_ids, d_counts, self.lexical.idf,
-                self.lexical.terms,
+                self.lexical.terms, top=2 * SHARED_TERMS,
             )  # fmt: skip
-            hits.append(Hit(i, self.doc_ids[i], float(score), rank, components, shared))
+            if exclude is None:
+                match = coverage(np.asarray(q_ids), unknown_terms, d_ids, self.lexical.idf)
+            else:
+                match = self.similarity(queries, i)
+            hits.append(Hit(i, self.doc_ids[i], float(score), rank, components, shared, match))
         return hits
+
+    def similarity(self, queries: dict[str, np.ndarray], index: int) -> float | None:
+        """Mean cosine of the query article and article ``index`` in the vector modes."""
+        cosines = [
+            float(np.asarray(self.vectors[m][index], dtype=np.float32) @ queries[m])
+            for m in ("dense", "lsa")
+            if m in self.vectors and m in queries
+        ]
+        return float(np.mean(cosines)) if cosines else None

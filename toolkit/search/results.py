@@ -22,7 +22,7 @@ import pandas as pd
 from toolkit.search.ranking import Hit
 
 SNIPPET_WIDTH = 200
-COLUMNS = ["rank", "id", "score", "title", "date", "label", "snippet", "shared_terms"]
+COLUMNS = ["rank", "id", "match", "score", "title", "date", "label", "snippet", "shared_terms"]
 
 
 def best_passage(paragraph_tokens: Sequence[Sequence[str]], terms: set[str]) -> int:
@@ -34,18 +34,26 @@ def best_passage(paragraph_tokens: Sequence[Sequence[str]], terms: set[str]) -> 
 
 
 def cut_around(text: str, words: Sequence[str], width: int = SNIPPET_WIDTH) -> str:
-    """``text`` cut to ``width`` characters around the first of ``words`` it contains."""
+    """``text`` cut to about ``width`` characters so that the first of ``words`` shows.
+
+    The window starts at the sentence holding the match, or a third of the width before the
+    match when that sentence is too long to show it.
+    """
     if len(text) <= width:
         return text
     lower = text.lower()
-    starts = [lower.find(w.lower()) for w in words if w and lower.find(w.lower()) >= 0]
+    found = [lower.find(w.lower()) for w in words if w]
+    found = [i for i in found if i >= 0]
     start = 0
-    if starts:
-        # begin at the sentence that holds the first match, when the match is past the width
-        first = min(starts)
-        if first > width // 2:
-            sentence = max(text.rfind(". ", 0, first), text.rfind("? ", 0, first))
-            start = sentence + 2 if sentence >= 0 else first
+    if found and min(found) > width // 2:
+        first = min(found)
+        sentence = max(text.rfind(". ", 0, first), text.rfind("? ", 0, first)) + 2
+        start = (
+            sentence
+            if 0 < sentence < first and first - sentence < width * 4 // 5
+            else first - width // 3
+        )
+        start = text.find(" ", start - 1) + 1 if start > 0 and text[start - 1] != " " else start
     piece = text[start : start + width]
     if start + width < len(text):
         piece = piece[: piece.rfind(" ")] if " " in piece else piece
@@ -59,7 +67,11 @@ def hits_table(
     passage: Callable[[int, Hit], str],
     extra: Callable[[Hit], dict[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """One row per hit: rank, id, score, title, date, label, snippet, shared_terms, components.
+    """One row per hit: rank, id, match, score, title, date, label, snippet, shared_terms,
+    theme and topic columns from ``extra``, and ``channels`` (each fused mode's score and rank).
+
+    ``match`` is what a reader can check (see :class:`~toolkit.search.ranking.Hit`); ``score``
+    is what ranked the hits (in ``hybrid`` the fused score as a share of the best possible).
 
     Parameters
     ----------
@@ -77,6 +89,7 @@ def hits_table(
         row = {
             "rank": hit.rank,
             "id": hit.id,
+            "match": None if hit.match is None else round(float(hit.match), 3),
             "score": round(float(hit.score), 4),
             "title": _blank(doc["title"]),
             "date": _blank(doc["date"]),
