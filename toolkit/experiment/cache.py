@@ -33,6 +33,11 @@ class StageCache:
     def folder(self, stage: str, key: str) -> Path:
         return self.root / "stages" / stage / key
 
+    def work(self, stage: str, key: str) -> Path:
+        """Where a stage's tasks write partition files while it runs (kept when interrupted,
+        so a resumed run keeps the partitions already written; removed once stored)."""
+        return self.root / "work" / stage / key
+
     def lookup(self, stage: str, key: str) -> Path | None:
         """The folder of a completed stage output, or None."""
         folder = self.folder(stage, key)

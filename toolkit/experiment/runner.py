@@ -24,6 +24,7 @@ from typing import Any
 from toolkit.errors import ToolkitWarning
 from toolkit.experiment import folder as layout
 from toolkit.experiment.cache import MARKER, StageCache
+from toolkit.experiment.compute import Compute, computing, make_compute
 from toolkit.experiment.loading import load_config, to_yaml
 from toolkit.experiment.manifest import environment
 from toolkit.experiment.schema import ExperimentConfig
@@ -107,13 +108,15 @@ def _key(stage: Stage[Any], config: ExperimentConfig, settings: Any, keys: dict[
 class _Recorder:
     """What one run records: stage outputs, keys, metrics, manifest entries, warnings."""
 
-    def __init__(self, cache: StageCache) -> None:
+    def __init__(self, cache: StageCache, compute: Compute) -> None:
         self.cache = cache
-        self.inputs = Inputs(cache_dir=cache.root)
+        self.inputs = Inputs(cache_dir=cache.root, compute=compute)
         self.keys: dict[str, str] = {}
         self.metrics: dict[str, Any] = {}
         self.stages: dict[str, Any] = {}
         self.warnings: list[str] = []
+        #: work folders of the stages stored in the cache: removed when the run ends
+        self.stored: list[Path] = []
 
     def run(self, stage: Stage[Any], config: ExperimentConfig, staging: Path) -> None:
         tick = time.perf_counter()
@@ -126,6 +129,7 @@ class _Recorder:
             status(f"[{stage.name}] cached")
         else:
             status(f"[{stage.name}] computing …")
+            self.inputs.work = self.cache.work(stage.name, key)
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", ToolkitWarning)
                 output = stage.compute(config, self.inputs)
@@ -133,6 +137,8 @@ class _Recorder:
             cached = self.cache.store(
                 stage.name, key, lambda tmp: stage.save(output, tmp, config), said
             )
+            self.stored.append(self.inputs.work)
+            self.inputs.work = None
         self.warnings += [f"{stage.name}: {message}" for message in StageCache.warnings(cached)]
         self.inputs.add(stage.name, output)
         _copy_stage(cached, staging / stage.name)
@@ -194,6 +200,7 @@ def _manifest(
         "name": config.name,
         "seed": config.seed,
         **timing,
+        "compute": rec.inputs.compute.describe(),
         "stages": rec.stages,
         "warnings": rec.warnings,
         **environment(),
@@ -208,6 +215,7 @@ def execute(
     *,
     force: bool = False,
     source: Path | None = None,
+    compute: Compute | None = None,
 ) -> Path:
     """Run every stage of ``config`` and write its run folder; return the folder.
 
@@ -215,20 +223,25 @@ def execute(
     is the run folder (default ``<output.dir>/<name>-<UTC timestamp>``): new, empty, or with
     ``force`` a finished run folder (see :func:`toolkit.experiment.folder.check_destination`);
     ``source`` is the config file, which it must not overlap. ``cache_dir`` is the stage cache
-    (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache). Ctrl-C or SIGTERM
-    raise :class:`Interrupted`: nothing half-written is left, and the message says how to
-    resume.
+    (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache). ``compute`` is where
+    the per-document work runs (default: the ``compute`` section's scheduler, or this process;
+    a Dask cluster is started only when a stage needs it, and closed at the end). Ctrl-C or
+    SIGTERM raise :class:`Interrupted`: nothing half-written is left, and the message says how
+    to resume.
     """
     started = datetime.now(UTC)
     config = with_requirements(config)
     folder = new_run_folder(config, out)
     cache = stage_cache(config, cache_dir)
     stages = preflight(config, folder, cache, force, source)
-    rec = _Recorder(cache)
+    if compute is None:
+        section = config.compute
+        compute = make_compute(section.scheduler, section.workers, section.memory_limit)
+    rec = _Recorder(cache, compute)
     total = time.perf_counter()
     current = "setup"
     try:
-        with sigterm_as_interrupt(), atomic_folder(folder) as staging:
+        with sigterm_as_interrupt(), computing(compute), atomic_folder(folder) as staging:
             for stage in stages:
                 current = stage.name
                 rec.run(stage, config, staging)
@@ -247,6 +260,10 @@ def execute(
             f"{folder}. Completed stages are cached ({', '.join(done) or 'none'}): run the "
             f"same command again to resume from '{current}'"
         ) from None
+    finally:
+        # outputs computed this run read their partitions from there until the run ends
+        for work in rec.stored:
+            shutil.rmtree(work, ignore_errors=True)
     for message in rec.warnings:
         status(f"warning: {message}")
     return folder

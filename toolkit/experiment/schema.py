@@ -1,10 +1,11 @@
 """The typed schema of an experiment config: one pydantic model per section.
 
 A config has the fixed sections ``name``, ``seed``, ``corpus``, ``text``, ``topics``,
-``embeddings``, ``clusters``, ``themes``, ``search`` and ``output``. A stage whose section is
-absent is not run; an empty section runs it with its defaults (and the stages it needs are
-added with theirs, see :func:`toolkit.experiment.stages.with_requirements`). Unknown keys, wrong
-types and impossible values are errors naming the key; every field says what it means here.
+``embeddings``, ``clusters``, ``themes``, ``search``, ``compute`` and ``output``. A stage whose
+section is absent is not run; an empty section runs it with its defaults (and the stages it
+needs are added with theirs, see :func:`toolkit.experiment.stages.with_requirements`). Unknown
+keys, wrong types and impossible values are errors naming the key; every field says what it
+means here.
 
 Examples
 --------
@@ -294,6 +295,54 @@ class SearchConfig(Section):
 
 
 # ---------------------------------------------------------------------------------------------
+# compute
+
+_SCHEDULER = re.compile(r"^(local|(tcp|tls|ucx|inproc)://\S+)$")
+
+
+class ComputeConfig(Section):
+    """Where the per-document work runs, and how the corpus is cut for it.
+
+    Without a scheduler everything runs in this process, as on a laptop; the same config on a
+    Dask cluster gives the same artifacts. ``sample`` and ``partition_size`` change what is
+    computed (they enter the stage cache keys); ``scheduler``, ``workers`` and
+    ``memory_limit`` only change where.
+    """
+
+    scheduler: str | None = Field(
+        None,
+        description="None: this process; 'local': a Dask LocalCluster on this machine; "
+        "'tcp://HOST:PORT': a running Dask scheduler (workers must see the cache folder)",
+    )
+    workers: int | None = Field(
+        None, ge=1, description="LocalCluster worker processes, one thread each (default: cores)"
+    )
+    memory_limit: str | None = Field(
+        None, description="memory per LocalCluster worker, e.g. '3GB' (default: Dask's share)"
+    )
+    sample: int | None = Field(
+        100_000,
+        ge=1,
+        description="models that must see the corpus (phrases, dictionary, LDA, LSA, themes, "
+        "clusters) are fitted on a seeded sample of this many documents when the corpus is "
+        "larger, and applied to every document (None: always on all documents)",
+    )
+    partition_size: int = Field(
+        5_000, ge=1, description="documents per partition: one task of a worker, one file"
+    )
+    shard_size: int = Field(
+        500_000, ge=1, description="documents per search-index shard (queries merge the shards)"
+    )
+
+    @field_validator("scheduler")
+    @classmethod
+    def _known_scheduler(cls, value: str | None) -> str | None:
+        if value is not None and not _SCHEDULER.match(value):
+            raise ValueError("use 'local' or a scheduler address such as 'tcp://10.0.0.5:8786'")
+        return value
+
+
+# ---------------------------------------------------------------------------------------------
 # output
 
 
@@ -323,6 +372,7 @@ class ExperimentConfig(Section):
     clusters: ClustersConfig | None = None
     themes: ThemesConfig | None = None
     search: SearchConfig | None = None
+    compute: ComputeConfig = Field(default_factory=ComputeConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 
 

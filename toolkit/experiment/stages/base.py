@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
+from toolkit.experiment.compute import Compute, LocalCompute
+from toolkit.experiment.partitions import work_folder
 from toolkit.experiment.schema import ExperimentConfig
 
 Output = TypeVar("Output")
@@ -85,14 +87,28 @@ class Inputs:
     """The outputs of the stages that ran so far, looked up by stage class (typed).
 
     ``inputs[TextStage]`` is the :class:`~toolkit.experiment.stages.text.TextOutput`.
+    Besides the outputs it carries where the per-document work runs (``compute``) and the
+    folder the running stage writes its partition files into (:meth:`work_folder`).
     """
 
     def __init__(
-        self, outputs: dict[str, Any] | None = None, cache_dir: Path | None = None
+        self,
+        outputs: dict[str, Any] | None = None,
+        cache_dir: Path | None = None,
+        compute: Compute | None = None,
     ) -> None:
         self._outputs: dict[str, Any] = dict(outputs or {})
         #: root of the caches a stage may use besides the stage cache (embedding vectors …)
         self.cache_dir = cache_dir
+        #: where per-document work runs: this process, or a Dask cluster
+        self.compute: Compute = compute or LocalCompute()
+        #: the running stage's work folder, set by the runner (None: a temporary folder)
+        self.work: Path | None = None
+
+    def work_folder(self) -> Path:
+        """The folder the running stage's tasks write partition files into (workers must
+        see it: on a cluster, the cache lies on a shared file system)."""
+        return work_folder(self.work)
 
     def __getitem__(self, stage: type[Stage[T]]) -> T:
         try:

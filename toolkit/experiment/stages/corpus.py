@@ -1,8 +1,14 @@
-"""The corpus stage: the configured files read into documents."""
+"""The corpus stage: the configured files read, as a stream, into Parquet partitions.
+
+The files are read once, in order, and cut into ``compute.partition_size`` documents per file
+(``part-00000.parquet`` …, listed in ``partitions.json``), so no step holds the whole corpus in
+memory; every later stage reads the partitions, one per task.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -10,26 +16,34 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from toolkit.corpus import Corpus, Document, corpus_info
+from toolkit.corpus.parquet import read_documents, write_partitions
 from toolkit.errors import CorpusError
+from toolkit.experiment.partitions import PartitionedSequence, Partitions
 from toolkit.experiment.schema import CorpusConfig, ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
-from toolkit.io import read_json, read_jsonl, sha256_file, write_json, write_jsonl
+from toolkit.io import read_json, sha256_file, write_json
 
 
 @dataclass
 class CorpusOutput:
-    """The documents, their statistics, and the records that were skipped."""
+    """The documents' partitions, their statistics, and the records that were skipped."""
 
-    documents: list[Document]
+    partitions: Partitions
     info: dict[str, Any]
     skipped: list[dict[str, Any]]
 
+    @property
+    def documents(self) -> PartitionedSequence[Document]:
+        """Every document, read a partition at a time (a sequence, not a list in memory)."""
+        return PartitionedSequence(self.partitions, read_documents)
+
     def table(self) -> pd.DataFrame:
         """One row per document: id, title, date, label, source, words, paragraphs."""
-        return documents_table(self.documents)
+        frames = [documents_table(read_documents(path)) for path in self.partitions.paths]
+        return pd.concat(frames, ignore_index=True)
 
 
-def documents_table(documents: list[Document]) -> pd.DataFrame:
+def documents_table(documents: Sequence[Document]) -> pd.DataFrame:
     """One row per document: id, title, date, label, source, words, paragraphs."""
     return pd.DataFrame(
         {
@@ -53,6 +67,7 @@ def open_corpus(cfg: CorpusConfig, path: Path | None = None) -> Corpus:
 
 class CorpusStage(Stage[CorpusOutput]):
     name: ClassVar[str] = "corpus"
+    version: ClassVar[int] = 2
 
     def check(self, config: ExperimentConfig) -> None:
         open_corpus(config.corpus)  # a missing path or an unknown format fails here
@@ -66,25 +81,40 @@ class CorpusStage(Stage[CorpusOutput]):
             path.relative_to(root).as_posix(): sha256_file(path)
             for path in open_corpus(cfg).files()
         }
-        return {"settings": cfg.model_dump(mode="json", exclude={"path"}), "files": files}
+        return {
+            "settings": cfg.model_dump(mode="json", exclude={"path"}),
+            "files": files,
+            "partition_size": config.compute.partition_size,
+        }
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> CorpusOutput:
         corpus = open_corpus(config.corpus)
-        documents = corpus.to_list()
-        if not documents:
+        work = inputs.work_folder()
+        written: list[tuple[str, int]] = []
+
+        def documents() -> Iterator[Document]:
+            # the statistics see each partition while it is written: one pass over the files
+            for path, batch in write_partitions(corpus, work, config.compute.partition_size):
+                written.append((path.name, len(batch)))
+                yield from batch
+
+        info = corpus_info(documents())
+        if not written:
             raise CorpusError(f"{config.corpus.path}: no documents were read")
-        return CorpusOutput(documents, corpus_info(documents), list(corpus.skipped))
+        names, counts = zip(*written, strict=True)
+        return CorpusOutput(Partitions(work, names, counts), info, list(corpus.skipped))
 
     def save(self, output: CorpusOutput, folder: Path, config: ExperimentConfig) -> None:
-        write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in output.documents))
+        output.partitions.save(folder)
         write_json(folder / "info.json", output.info)
         write_json(folder / "skipped.json", output.skipped)
 
     def load(self, folder: Path, config: ExperimentConfig) -> CorpusOutput:
-        documents = [Document.from_dict(row) for row in read_jsonl(folder / "documents.jsonl")]
         return CorpusOutput(
-            documents, read_json(folder / "info.json"), read_json(folder / "skipped.json")
+            Partitions.load(folder),
+            read_json(folder / "info.json"),
+            read_json(folder / "skipped.json"),
         )
 
     def metrics(self, output: CorpusOutput) -> dict[str, Any]:
-        return {"documents": len(output.documents), "skipped": len(output.skipped)}
+        return {"documents": len(output.partitions), "skipped": len(output.skipped)}

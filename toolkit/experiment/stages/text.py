@@ -1,24 +1,64 @@
-"""The text stage: every paragraph through the German text pipeline."""
+"""The text stage: every paragraph through the German text pipeline.
+
+The pipeline's phrases and dictionary are learned on the client from the sample (every
+document of a corpus that fits ``compute.sample``); then each corpus partition is tokenised by
+a task (on a worker when a cluster runs), which writes ``tokens-00000.parquet`` ….
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
+from toolkit.corpus.parquet import read_documents
 from toolkit.errors import CorpusError
+from toolkit.experiment.partitions import (
+    Job,
+    Once,
+    PartitionedSequence,
+    Partitions,
+    Reiterable,
+    jobs,
+    sample_positions,
+    sampled,
+)
 from toolkit.experiment.schema import ExperimentConfig, TextConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
-from toolkit.text import TextPipeline, TokenizedCorpus, load_tokenized, save_tokenized
+from toolkit.io import read_json, write_json
+from toolkit.text import TextPipeline, TokenizedCorpus, save_dictionary
+from toolkit.text.parquet import read_token_ids, read_tokens, write_tokens
+
+
+def read_paragraphs(path: Path) -> list[list[list[str]]]:
+    """The paragraph token lists of every document of one tokens partition."""
+    return read_tokens(path)[1]
 
 
 @dataclass
 class TextOutput:
-    """The fitted pipeline (for new text: queries, seeds) and the corpus's tokens."""
+    """The fitted pipeline (for new text: queries, seeds) and the corpus's token partitions.
+
+    ``stats`` holds the corpus-wide counts (tokens) summed over the partitions.
+    """
 
     pipeline: TextPipeline
-    tokens: TokenizedCorpus
+    partitions: Partitions
+    stats: dict[str, int]
+
+    @cached_property
+    def doc_ids(self) -> list[str]:
+        """Every document id, in corpus order (read from the partitions' id columns)."""
+        return [i for path in self.partitions.paths for i in read_token_ids(path)]
+
+    @cached_property
+    def tokens(self) -> TokenizedCorpus:
+        """The tokens as a :class:`~toolkit.text.TokenizedCorpus` whose paragraphs are read a
+        partition at a time."""
+        paragraphs = PartitionedSequence(self.partitions, read_paragraphs)
+        return TokenizedCorpus(self.doc_ids, paragraphs, self.pipeline.dictionary_)
 
 
 def text_params(cfg: TextConfig) -> dict[str, Any]:
@@ -34,34 +74,60 @@ def text_params(cfg: TextConfig) -> dict[str, Any]:
     }
 
 
+def tokenize_partition(job: Job, pipeline: TextPipeline) -> dict[str, int]:
+    """Task: the final tokens of every paragraph of one corpus partition, written to Parquet."""
+    documents = read_documents(job.sources[0])
+    tokens = pipeline.transform(documents)
+    write_tokens(tokens.doc_ids, tokens.paragraphs, job.target)
+    return {"documents": len(documents), "tokens": sum(len(d) for d in tokens.documents())}
+
+
+def fit_pipeline(config: ExperimentConfig, inputs: Inputs) -> TextPipeline:
+    """The pipeline's phrases and dictionary, learned on the sample (streamed twice)."""
+    parts = inputs[CorpusStage].partitions
+    positions = sample_positions(len(parts), config.compute.sample, config.seed)
+    size = len(parts) if positions is None else len(positions)
+    documents = Reiterable(lambda: sampled(parts, positions, read_documents), size)
+    return TextPipeline(**text_params(config.text)).fit(documents)
+
+
 class TextStage(Stage[TextOutput]):
     name: ClassVar[str] = "text"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     requires: ClassVar[tuple[str, ...]] = ("corpus",)
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
-        return config.text.model_dump(mode="json")
+        return {**config.text.model_dump(mode="json"), "sample": config.compute.sample}
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> TextOutput:
-        pipeline = TextPipeline(**text_params(config.text))
-        tokens = pipeline.fit_transform(inputs[CorpusStage].documents)
-        if not any(tokens.documents()):
+        pipeline = fit_pipeline(config, inputs)
+        work = inputs.work_folder()
+        todo = jobs([inputs[CorpusStage].partitions], work, "tokens", ".parquet")
+        done = inputs.compute.map_partitions(
+            Once(tokenize_partition), todo, desc="text: tokenising", pipeline=pipeline
+        )
+        tokens = sum(summary["tokens"] for summary in done)
+        if not tokens:
             raise CorpusError(
                 f"{config.corpus.path}: no words are left after the text pipeline (every word "
                 "is a stopword, a number or shorter than text.min_token_length)"
             )
-        return TextOutput(pipeline, tokens)
+        counts = tuple(summary["documents"] for summary in done)
+        parts = Partitions(work, tuple(job.target.name for job in todo), counts)
+        return TextOutput(pipeline, parts, {"tokens": tokens})
 
     def save(self, output: TextOutput, folder: Path, config: ExperimentConfig) -> None:
         output.pipeline.save(folder / "pipeline")
-        save_tokenized(output.tokens, folder)
+        save_dictionary(output.pipeline.dictionary_, folder / "dictionary.txt")
+        output.partitions.save(folder)
+        write_json(folder / "stats.json", output.stats)
 
     def load(self, folder: Path, config: ExperimentConfig) -> TextOutput:
-        return TextOutput(TextPipeline.load(folder / "pipeline"), load_tokenized(folder))
+        return TextOutput(
+            TextPipeline.load(folder / "pipeline"),
+            Partitions.load(folder),
+            read_json(folder / "stats.json"),
+        )
 
     def metrics(self, output: TextOutput) -> dict[str, Any]:
-        docs = output.tokens.documents()
-        return {
-            "tokens": int(sum(len(d) for d in docs)),
-            "vocabulary": len(output.pipeline.dictionary_),
-        }
+        return {"tokens": output.stats["tokens"], "vocabulary": len(output.pipeline.dictionary_)}
