@@ -60,7 +60,11 @@ class LexicalIndex:
     def fit(self, doc_tokens: list[list[str]]) -> LexicalIndex:
         """Index the token lists of the documents."""
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
-        bm25.index([list(tokens) for tokens in doc_tokens], show_progress=False)
+        # term ids in order of first appearance: bm25s's own vocabulary comes from a set, whose
+        # order changes with Python's hash seed, i.e. from one process to the next
+        vocabulary: dict[str, int] = {}
+        ids = [[vocabulary.setdefault(t, len(vocabulary)) for t in tokens] for tokens in doc_tokens]
+        bm25.index((ids, vocabulary), show_progress=False)
         self._bm25 = bm25
         self.vocabulary = dict(bm25.vocab_dict)
         indptr = [0]
