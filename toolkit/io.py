@@ -180,6 +180,14 @@ def link_or_copy(source: str | Path, destination: str | Path) -> None:
             shutil.copyfile(source, tmp)
 
 
+def link_tree(source: str | Path, destination: str | Path) -> None:
+    """:func:`link_or_copy` every file below ``source`` to the same place below ``destination``."""
+    source = Path(source)
+    for path in sorted(source.rglob("*")):
+        if path.is_file():
+            link_or_copy(path, Path(destination) / path.relative_to(source))
+
+
 def read_npy(path: str | Path, mmap: bool = False) -> np.ndarray:
     """Read a ``.npy`` file without ever unpickling; ``mmap=True`` maps it read-only."""
     return np.load(path, allow_pickle=False, mmap_mode="r" if mmap else None)

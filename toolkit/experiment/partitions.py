@@ -29,7 +29,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from toolkit.errors import RunError
-from toolkit.io import link_or_copy, read_json, write_json
+from toolkit.io import link_or_copy, npy_writer, read_json, read_npy, write_json
 
 INDEX = "partitions.json"
 T = TypeVar("T")
@@ -135,6 +135,21 @@ class Once:
         summary = self.fn(job, **shared)
         write_json(marker, summary)
         return summary
+
+
+def stack_npy(sources: Sequence[Path], target: Path, shifts: Sequence[int] | None = None) -> None:
+    """Concatenate the ``.npy`` arrays of the partitions into one file, a partition at a time
+    (memory holds one partition, never the whole array). With ``shifts``, column 0 of
+    partition ``i`` is shifted by ``shifts[i]`` (local document positions become global)."""
+    arrays = [read_npy(path, mmap=True) for path in sources]
+    rows = sum(len(a) for a in arrays)
+    with npy_writer(target, (rows, *arrays[0].shape[1:]), arrays[0].dtype) as out:
+        start = 0
+        for number, array in enumerate(arrays):
+            out[start : start + len(array)] = array
+            if shifts is not None and len(array):
+                out[start : start + len(array), 0] += shifts[number]
+            start += len(array)
 
 
 def sample_positions(total: int, size: int | None, seed: int) -> np.ndarray | None:
