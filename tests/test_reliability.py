@@ -319,7 +319,7 @@ def test_every_advertised_search_mode_is_accepted(seed_run_dir: Path) -> None:
     for mode in ("hybrid", "lexical", "lsa", "dense"):
         assert not run.search("Munition Produktion", mode=mode).empty, mode
     refused = cli("search", str(seed_run_dir), "Munition", "--mode", "topics")
-    assert refused.returncode == 2 and "use similar" in refused.stderr
+    assert refused.returncode == 2 and "articles like one article" in refused.stderr
 
 
 def test_the_cache_lives_in_the_user_cache_directory(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 import typer
 
 from toolkit.progress import is_quiet
+from toolkit.report.format import shown_path
 
 #: Widest table printed when the terminal's width is unknown.
 TABLE_WIDTH = 100
@@ -39,15 +40,6 @@ def fit_text(value: Any, width: int) -> str:
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def shown_path(path: Path) -> str:
-    """``path`` relative to the working directory when below it (shorter, machine-neutral)."""
-    path = Path(path).resolve()
-    try:
-        return path.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _terminal_width() -> int:

@@ -6,6 +6,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -210,3 +211,12 @@ def share_bar(value: float | None) -> str:
     return f'<span class="bar"><span style="width:{100 * width:.1f}%"></span></span> ' + percent(
         value
     )
+
+
+def shown_path(path: Path) -> str:
+    """``path`` relative to the working directory when below it (shorter, machine-neutral)."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)

@@ -19,7 +19,7 @@ HIT_COLUMNS = [
     Column("label", "section", "de", width="8.5em"),
     Column("theme", "theme", width="10.5em"),
     Column("shared_terms", "shared terms", "de", width="17em"),
-    Column("score", "score", "num", lambda v: number(v, 2), "4.5em"),
+    Column("match", "match", "num", percent, "4.5em"),
 ]
 
 
@@ -55,7 +55,8 @@ def nearest_section(run: Any, findings: Findings, k: int = 5) -> str:
     parts = [
         f"<p>The articles nearest to {which}, by the run's search index (the same as "
         "<code>toolkit similar RUN --doc ID</code>). <i>Shared terms</i> are the words that "
-        "link the two articles; the score is the fused rank score (higher is nearer).</p>"
+        "link the two articles; <i>match</i> is the mean cosine similarity of the two "
+        "articles' vectors.</p>"
     ]
     for doc_id in example_articles(run, findings):
         try:
@@ -76,7 +77,8 @@ def search_section(run: Any, k: int = 3) -> str:
         return ""
     parts = [
         "<p>Each theme's description used as a free-text query "
-        '(<code>toolkit search RUN "…"</code>).</p>'
+        '(<code>toolkit search RUN "…"</code>); <i>match</i> is the share of the query\'s '
+        "words (weighted by rarity) that the article contains.</p>"
     ]
     for query in queries:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.report.format import metric_value
+from toolkit.report.format import metric_value, shown_path
 
 HEADLINE = {
     "corpus": ("documents", "skipped"),
@@ -30,7 +30,7 @@ def summarize_run(run: Any) -> str:
     """Name, time, stages with timings and cache hits, and headline metrics of each stage."""
     manifest = run.manifest
     lines = [
-        f"run       {run.path}",
+        f"run       {shown_path(run.path)}",
         f"name      {manifest.get('name')}   seed {manifest.get('seed')}",
         f"finished  {manifest.get('finished')}   ({manifest.get('seconds')} s)",
         f"toolkit   {manifest.get('toolkit')}   commit {(manifest.get('git') or {}).get('commit')}",

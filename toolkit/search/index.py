@@ -307,7 +307,8 @@ class SearchIndex:
         mode = self.check_mode(mode)
         if mode == "topics":
             raise ValueError(
-                "the topics mode compares articles: use similar(doc_id, mode='topics')"
+                "the topics mode compares articles, not free text: ask for the articles like "
+                "one article (similar, mode topics)"
             )
         queries: dict[str, np.ndarray] = {}
         for name, vector in (("dense", query_dense), ("lsa", query_lsa)):
