@@ -68,6 +68,17 @@ def run(
     force: Annotated[
         bool, typer.Option("--force", help="Replace --out when it holds an earlier run.")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Run the per-document work on Dask: 'local' starts a cluster on this machine, "
+            "tcp://HOST:PORT uses a running one (same as compute.scheduler)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes of a local cluster (default: the cores)."),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Run an experiment: every stage its config names, cached, into a run folder."""
@@ -76,6 +87,7 @@ def run(
 
     if quiet:
         set_quiet(True)
+    set_ = [*(set_ or []), *compute_overrides(scheduler, workers)]
     try:
         if sweep:
             folder = run_sweep(config, sweep, set_ or [], out, force=force)
@@ -91,6 +103,12 @@ def run(
     run = load_run(folder)
     report = write_report(run) if cfg.output.report else None
     typer.echo(next_steps(run, report))
+
+
+def compute_overrides(scheduler: str | None, workers: int | None) -> list[str]:
+    """``--scheduler`` and ``--workers`` as the ``compute`` overrides they stand for."""
+    overrides = [] if scheduler is None else [f"compute.scheduler={scheduler}"]
+    return overrides + ([] if workers is None else [f"compute.workers={workers}"])
 
 
 @runs_app.command("list")

@@ -26,7 +26,7 @@ from toolkit.search.ranking import Hit
 
 def _wanted(name: str, mode: str, index: SearchIndex) -> bool:
     weight = index.query_weights().get(name, 0.0)
-    return name in index.vectors and (mode == name or (mode == "hybrid" and weight > 0))
+    return name in index.available_modes() and (mode == name or (mode == "hybrid" and weight > 0))
 
 
 def search_text(

@@ -179,20 +179,32 @@ class Ranker:
             results = [
                 (int(i), self.score_of(mode, queries[mode], int(i), scores), {}) for i in ranked
             ]
-        q_ids, q_counts = query_terms
         hits = []
         for rank, (i, score, components) in enumerate(results, start=1):
-            d_ids, d_counts = self.lexical.doc_terms(i)
-            shared = shared_terms(
-                np.asarray(q_ids), np.asarray(q_counts), d_ids, d_counts, self.lexical.idf,
-                self.lexical.terms, top=2 * SHARED_TERMS,
-            )  # fmt: skip
-            if exclude is None:
-                match = coverage(np.asarray(q_ids), unknown_terms, d_ids, self.lexical.idf)
-            else:
-                match = self.similarity(queries, i)
+            article = exclude is not None
+            shared, match = self.explain(i, query_terms, queries, article, unknown_terms)
             hits.append(Hit(i, self.doc_ids[i], float(score), rank, components, shared, match))
         return hits
+
+    def explain(
+        self,
+        index: int,
+        query_terms: tuple[np.ndarray, np.ndarray],
+        queries: dict[str, np.ndarray],
+        article: bool,
+        unknown_terms: int = 0,
+    ) -> tuple[list[str], float | None]:
+        """The terms the query and document ``index`` share, and the match a reader can check
+        (coverage of a free-text query's words, or the cosine to a query ``article``)."""
+        q_ids, q_counts = query_terms
+        d_ids, d_counts = self.lexical.doc_terms(index)
+        shared = shared_terms(
+            np.asarray(q_ids), np.asarray(q_counts), d_ids, d_counts, self.lexical.idf,
+            self.lexical.terms, top=2 * SHARED_TERMS,
+        )  # fmt: skip
+        if article:
+            return shared, self.similarity(queries, index)
+        return shared, coverage(np.asarray(q_ids), unknown_terms, d_ids, self.lexical.idf)
 
     def similarity(self, queries: dict[str, np.ndarray], index: int) -> float | None:
         """Mean cosine of the query article and article ``index`` in the vector modes."""

@@ -1,18 +1,30 @@
-"""The search stage: the index for nearest articles (BM25, LSA, dense vectors, topics)."""
+"""The search stage: the index for nearest articles (BM25, LSA, dense vectors, topics).
+
+The index is built by tasks, one per shard of at most ``compute.shard_size`` articles (whole
+partitions), each from its partitions' tokens and its rows of the memory-mapped vectors. A
+corpus that fits one shard gets one :class:`~toolkit.search.SearchIndex` in ``search/``; a
+larger one gets ``search/shard-00000/`` … and ``shards.json``, queried across the shards by
+:class:`~toolkit.search.sharded.ShardedIndex`.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from toolkit.experiment.partitions import Once
 from toolkit.experiment.schema import ExperimentConfig, SearchConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import EmbeddingsStage
 from toolkit.experiment.stages.text import TextStage
 from toolkit.experiment.stages.topics import TopicsStage
+from toolkit.io import read_npy
 from toolkit.search import SearchIndex
+from toolkit.search.sharded import SHARDS_FILE, ShardedIndex, write_listing
+from toolkit.text.parquet import read_tokens
 
 
 def search_params(cfg: SearchConfig, seed: int) -> dict[str, Any]:
@@ -31,9 +43,64 @@ def search_params(cfg: SearchConfig, seed: int) -> dict[str, Any]:
     }
 
 
-class SearchStage(Stage[SearchIndex]):
+@dataclass(frozen=True)
+class ShardJob:
+    """One shard: its token partitions, its rows ``[start, stop)`` and its folder."""
+
+    number: int
+    tokens: tuple[Path, ...]
+    start: int
+    stop: int
+    target: Path
+
+
+def shard_jobs(counts: list[int], tokens: list[Path], size: int, out: Path) -> list[ShardJob]:
+    """Consecutive partitions grouped into shards of at most ``size`` articles (at least one
+    partition each); a single shard is written to ``out`` itself.
+
+    >>> [(j.start, j.stop) for j in shard_jobs([3, 3, 3], [Path(str(i)) for i in range(3)], 6,
+    ...                                         Path("out"))]
+    [(0, 6), (6, 9)]
+    """
+    groups: list[list[int]] = [[]]
+    for number, count in enumerate(counts):
+        if groups[-1] and sum(counts[i] for i in groups[-1]) + count > size:
+            groups.append([])
+        groups[-1].append(number)
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    return [
+        ShardJob(
+            n,
+            tuple(tokens[i] for i in group),
+            int(starts[group[0]]),
+            int(starts[group[-1] + 1]),
+            out if len(groups) == 1 else out / f"shard-{n:05d}",
+        )
+        for n, group in enumerate(groups)
+    ]
+
+
+def build_shard(
+    job: ShardJob, params: dict[str, Any], vectors: dict[str, str], topics: np.ndarray | None
+) -> dict[str, Any]:
+    """Task: the index of one shard, from its tokens and its rows of the vector files (and of
+    the topic shares of every document, ``topics``)."""
+    doc_ids: list[str] = []
+    documents: list[list[str]] = []
+    for path in job.tokens:
+        ids, paragraphs = read_tokens(path)
+        doc_ids += ids
+        documents += [[t for par in doc for t in par] for doc in paragraphs]
+    rows = {name: read_npy(path, mmap=True)[job.start : job.stop] for name, path in vectors.items()}
+    shard_topics = None if topics is None else topics[job.start : job.stop]
+    index = SearchIndex(**params).fit(doc_ids, documents, topics=shard_topics, **rows)
+    index.save(job.target)
+    return {"documents": len(doc_ids)}
+
+
+class SearchStage(Stage[SearchIndex | ShardedIndex]):
     name: ClassVar[str] = "search"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
     optional: ClassVar[tuple[str, ...]] = ("embeddings", "topics")
 
@@ -43,24 +110,49 @@ class SearchStage(Stage[SearchIndex]):
             return (*self.requires, "embeddings")
         return self.requires
 
-    def compute(self, config: ExperimentConfig, inputs: Inputs) -> SearchIndex:
+    def settings(self, config: ExperimentConfig) -> dict[str, Any]:
+        return {**super().settings(config), "shard_size": config.compute.shard_size}
+
+    def compute(self, config: ExperimentConfig, inputs: Inputs) -> SearchIndex | ShardedIndex:
         text = inputs[TextStage]
         emb = inputs.get(EmbeddingsStage)
         topics = inputs.get(TopicsStage)
-        return SearchIndex(**search_params(config.search, config.seed)).fit(
-            list(text.tokens.doc_ids),
-            text.tokens.documents(),
-            dense=None if emb is None else np.asarray(emb.embeddings.doc_vectors),
-            lsa=None if emb is None else np.asarray(emb.lsa_doc_vectors),
+        vectors = {}
+        if emb is not None:
+            vectors = {
+                "dense": str(emb.folder / "doc_vectors.npy"),
+                "lsa": str(emb.folder / "lsa" / "doc_vectors.npy"),
+            }
+        out = inputs.work_folder() / "out"
+        counts = list(text.partitions.counts)
+        todo = shard_jobs(counts, text.partitions.paths, config.compute.shard_size, out)
+        inputs.compute.map_partitions(
+            Once(build_shard),
+            todo,
+            desc="search: indexing",
+            params=search_params(config.search, config.seed),
+            vectors=vectors,
             topics=None if topics is None else np.asarray(topics.doc_topics),
         )
+        if len(todo) > 1:
+            write_listing(out, [job.target.name for job in todo])
+        return self.load(out, config)
 
-    def save(self, output: SearchIndex, folder: Path, config: ExperimentConfig) -> None:
+    def save(self, output: SearchIndex | ShardedIndex, folder: Path, config: Any) -> None:
         output.save(folder)
 
-    def load(self, folder: Path, config: ExperimentConfig) -> SearchIndex:
+    def load(self, folder: Path, config: ExperimentConfig) -> SearchIndex | ShardedIndex:
+        if (folder / SHARDS_FILE).is_file():
+            return ShardedIndex.load(folder)
         return SearchIndex.load(folder)
 
-    def metrics(self, output: SearchIndex) -> dict[str, Any]:
+    def metrics(self, output: SearchIndex | ShardedIndex) -> dict[str, Any]:
         info = output.info()
-        return {"documents": info["num_docs"], "modes": info["modes"], "ann": info["ann"]}
+        shards = info.get("shards", [info])
+        ann = [shard["ann"] for shard in shards]
+        return {
+            "documents": info["num_docs"],
+            "modes": info["modes"],
+            "ann": ann[0] if len(ann) == 1 else ann,
+            **({"shards": len(shards)} if len(shards) > 1 else {}),
+        }
