@@ -3,6 +3,8 @@ when it has a single shard."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -25,7 +27,7 @@ def build(cuts: list[int], **params: object) -> tuple[SearchIndex, ShardedIndex]
     bounds = [0, *cuts, len(ids)]
     shards = [
         SearchIndex(**params).fit(ids[a:b], tokens[a:b], dense=dense[a:b], lsa=lsa[a:b])
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        for a, b in itertools.pairwise(bounds)
     ]
     return whole, ShardedIndex(shards)
 
@@ -79,7 +81,9 @@ def test_lexical_merge_keeps_the_documents_sharing_query_words(tmp_path) -> None
     assert {h.id for h in hits} == expected
     sharded.save(tmp_path)
     again = ShardedIndex.load(tmp_path)
-    assert [h.id for h in again.similar("d001", k=5)] == [h.id for h in sharded.similar("d001", k=5)]
+    assert [h.id for h in again.similar("d001", k=5)] == [
+        h.id for h in sharded.similar("d001", k=5)
+    ]
 
 
 def test_nothing_to_search_for() -> None:

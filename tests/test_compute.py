@@ -1,0 +1,147 @@
+"""Where work runs: in this process or on a Dask cluster, with the same artifacts either way,
+also when a worker dies in the middle of a run."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+from toolkit.experiment import Run, config_from_mapping, execute
+from toolkit.experiment.compute import DaskCompute, LocalCompute, make_compute
+from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
+
+# The demo corpus (51 articles) in partitions of 8, fitted on a sample of 40 of them, searched
+# in shards of 24: every partitioned path runs, on the cluster as in this process.
+CONFIG = {
+    "name": "compute",
+    "seed": 3,
+    "corpus": {"path": [str(ROOT / "seeds"), str(ROOT / "demo" / "articles.jsonl")]},
+    "text": {"phrases": {"min_count": 3}},
+    "topics": {"num_topics": 4, "passes": 5, "stability_seeds": 0, "holdout": 0.0},
+    "embeddings": {"backend": "lsa", "lsa_dims": 20},
+    "themes": {
+        "arms": {"description": "Rüstung und Munition", "seeds": ["Munition", "Rüstung"]},
+        "nato": {"description": "Beitritt zur NATO", "seeds": ["Beitritt", "Mitglied"]},
+    },
+    "search": {"mode": "hybrid"},
+    "compute": {"partition_size": 8, "sample": 40, "shard_size": 24},
+    "output": {"plots": False},
+}
+# where the run said it ran, and the resolved config with it: the rest must be the same
+WHERE = {"manifest.json", "config.yaml"}
+
+
+def artifacts(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
+def same_artifacts(a: Path, b: Path) -> None:
+    names = artifacts(a)
+    assert names == artifacts(b)
+    different = [n for n in names if n not in WHERE and not filecmp.cmp(a / n, b / n, False)]
+    assert different == []
+    assert not [n for n in names if n.endswith((".tmp", ".done.json"))]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[DaskCompute]:
+    compute = DaskCompute("local", workers=2)
+    yield compute
+    compute.close()
+
+
+@pytest.fixture(scope="module")
+def here_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("here")
+    return execute(config_from_mapping(CONFIG), base / "run", base / "cache")
+
+
+def test_local_compute_maps_in_order() -> None:
+    assert LocalCompute().map_partitions(pow, [7, 9], desc="d", exp=2) == [49, 81]
+    assert LocalCompute().describe() == {"scheduler": None, "workers": 1}
+    assert isinstance(make_compute(None), LocalCompute)
+    assert isinstance(make_compute("tcp://10.0.0.5:8786"), DaskCompute)
+
+
+def test_dask_compute_maps_in_order_and_raises_what_a_task_raised(cluster: DaskCompute) -> None:
+    assert cluster.map_partitions(pow, list(range(10)), desc="d", exp=3) == [
+        i**3 for i in range(10)
+    ]
+    assert cluster.describe()["workers"] == 2
+    with pytest.raises(ZeroDivisionError):
+        cluster.map_partitions(pow, [1, 0], desc="d", exp=-1)
+
+
+def test_partitions_and_the_sample(tmp_path: Path) -> None:
+    for number, rows in enumerate([["a", "b", "c"], ["d"], ["e", "f"]]):
+        (tmp_path / f"p{number}").write_text("\n".join(rows))
+    parts = Partitions(tmp_path, ("p0", "p1", "p2"), (3, 1, 2))
+    sequence = PartitionedSequence(parts, lambda path: path.read_text().split("\n"))
+    assert list(sequence) == list("abcdef")
+    assert (sequence[3], sequence[-1], sequence[1:3], len(sequence)) == ("d", "f", ["b", "c"], 6)
+    assert sample_positions(6, 6, seed=0) is None
+    sample = sample_positions(100, 10, seed=1)
+    assert len(set(sample)) == 10 and list(sample) == sorted(sample)
+    assert (sample == sample_positions(100, 10, seed=1)).all()
+
+
+def test_a_cluster_run_writes_the_same_artifacts(
+    here_run: Path, cluster: DaskCompute, tmp_path: Path
+) -> None:
+    config = config_from_mapping(CONFIG)
+    folder = execute(config, tmp_path / "run", tmp_path / "cache", compute=cluster)
+    same_artifacts(here_run, folder)
+    run = Run(folder)
+    assert run.manifest["compute"]["workers"] == 2
+    assert len(run.corpus) == 51 and run.corpus[50].id == run.documents["id"].iloc[50]
+    assert (run.path / "search" / "shards.json").is_file()
+    first = run.documents["id"].iloc[0]
+    assert (
+        run.similar(first, k=3)["id"].tolist() == Run(here_run).similar(first, k=3)["id"].tolist()
+    )
+
+
+class DieOnce:
+    """A task that kills its worker process the first time any task runs (a machine lost)."""
+
+    def __init__(self, fn: Any, marker: Path) -> None:
+        self.fn = fn
+        self.marker = marker
+
+    def __call__(self, partition: Any, **shared: Any) -> Any:
+        try:
+            self.marker.touch(exist_ok=False)
+        except FileExistsError:
+            return self.fn(partition, **shared)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class KillingCompute(DaskCompute):
+    """The cluster of the tests, whose first task kills its worker."""
+
+    def __init__(self, compute: DaskCompute, marker: Path) -> None:
+        super().__init__(client=compute.client)
+        self.marker = marker
+
+    def map_partitions(self, fn: Any, partitions: Any, *, desc: str, **shared: Any) -> list:
+        return super().map_partitions(DieOnce(fn, self.marker), partitions, desc=desc, **shared)
+
+
+def test_a_killed_worker_s_partitions_are_computed_again(
+    here_run: Path, cluster: DaskCompute, tmp_path: Path
+) -> None:
+    marker = tmp_path / "killed"
+    compute = KillingCompute(cluster, marker)
+    folder = execute(
+        config_from_mapping(CONFIG), tmp_path / "run", tmp_path / "cache", compute=compute
+    )
+    assert marker.is_file()  # a worker died
+    same_artifacts(here_run, folder)
+    assert not list((tmp_path / "cache").glob("work/*/*"))  # no work folder left behind
