@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
+
 from toolkit.corpus.parquet import read_documents
 from toolkit.errors import CorpusError
 from toolkit.experiment.partitions import (
@@ -37,6 +39,12 @@ def read_paragraphs(path: Path) -> list[list[list[str]]]:
     return read_tokens(path)[1]
 
 
+def read_rows(path: Path) -> list[tuple[str, list[list[str]]]]:
+    """``(document id, paragraph token lists)`` of every document of one tokens partition."""
+    doc_ids, paragraphs = read_tokens(path)
+    return list(zip(doc_ids, paragraphs, strict=True))
+
+
 @dataclass
 class TextOutput:
     """The fitted pipeline (for new text: queries, seeds) and the corpus's token partitions.
@@ -52,6 +60,13 @@ class TextOutput:
     def doc_ids(self) -> list[str]:
         """Every document id, in corpus order (read from the partitions' id columns)."""
         return [i for path in self.partitions.paths for i in read_token_ids(path)]
+
+    def sample(self, positions: np.ndarray | None) -> TokenizedCorpus:
+        """The tokens of the documents at ``positions`` (None: every one), held in memory: what
+        a model is fitted on."""
+        rows = sampled(self.partitions, positions, read_rows)
+        doc_ids, paragraphs = zip(*rows, strict=True)
+        return TokenizedCorpus(list(doc_ids), list(paragraphs), self.pipeline.dictionary_)
 
     @cached_property
     def tokens(self) -> TokenizedCorpus:
