@@ -198,9 +198,11 @@ def make_compute(
 
 
 @contextlib.contextmanager
-def computing(compute: Compute) -> Iterator[Compute]:
-    """Yield ``compute`` and close it afterwards, also on an error or an interrupt."""
+def computing(compute: Compute, close: bool = True) -> Iterator[Compute]:
+    """Yield ``compute``; with ``close``, close it afterwards, also on an error or an
+    interrupt."""
     try:
         yield compute
     finally:
-        compute.close()
+        if close:
+            compute.close()

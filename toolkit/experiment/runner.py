@@ -225,7 +225,8 @@ def execute(
     ``source`` is the config file, which it must not overlap. ``cache_dir`` is the stage cache
     (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache). ``compute`` is where
     the per-document work runs (default: the ``compute`` section's scheduler, or this process;
-    a Dask cluster is started only when a stage needs it, and closed at the end). Ctrl-C or
+    a Dask cluster is started only when a stage needs it, and closed at the end; a given one is
+    left open). Ctrl-C or
     SIGTERM raise :class:`Interrupted`: nothing half-written is left, and the message says how
     to resume.
     """
@@ -234,6 +235,7 @@ def execute(
     folder = new_run_folder(config, out)
     cache = stage_cache(config, cache_dir)
     stages = preflight(config, folder, cache, force, source)
+    owned = compute is None  # a compute that was given stays open for its owner
     if compute is None:
         section = config.compute
         compute = make_compute(section.scheduler, section.workers, section.memory_limit)
@@ -241,7 +243,7 @@ def execute(
     total = time.perf_counter()
     current = "setup"
     try:
-        with sigterm_as_interrupt(), computing(compute), atomic_folder(folder) as staging:
+        with sigterm_as_interrupt(), computing(compute, owned), atomic_folder(folder) as staging:
             for stage in stages:
                 current = stage.name
                 rec.run(stage, config, staging)

@@ -1,0 +1,246 @@
+"""The toolkit on a Dask LocalCluster of this machine: synthetic corpora of 100,000 and 1,000,000
+articles made from 10kGNAD at run time.
+
+Corpus (never stored in the repository; written to a temporary folder): every 10kGNAD article
+is cut at sentence ends into passages of about 60 words, pooled by label. A synthetic article
+draws a label with the labels' frequencies, a number of paragraphs from the real articles'
+numbers of passages, that many passages of its label at random, and a date in 2015-2024; the
+articles are written as JSON lines. The same ``--seed`` gives the same corpus.
+
+Run: the stages that scale (corpus, text, topics, embeddings, themes, search; the embeddings
+with ``--backend``, LSA by default) with a ``compute`` section (``scheduler: local``,
+``--workers``, ``--sample``, ``--partition-size``, ``--shard-size``), one stage after the other:
+each ``execute`` adds one stage to the config and finds the earlier ones in the stage cache, so
+the memory of every process is watched per stage (the client, which fits the models, and every
+worker; psutil, every half second). Per stage: wall seconds (the manifest's), articles per
+second, and peak resident memory of the client and of each worker. With ``--workers 1 2`` the
+same corpus runs on one and on two workers (separate caches): the speed-up per stage. After the
+run, query latency of ``similar`` and ``search`` (p50 over 50 queries each).
+
+The machine has two cores shared with other jobs: times are upper bounds; memory is not
+affected. Run niced:
+``nice -n 10 .venv/bin/python benchmarks/dask_scale.py --docs 100000 --workers 1 2``;
+writes ``benchmarks/results/dask_scale_<docs>.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the workers import the toolkit this script runs
+
+from toolkit.corpus.document import split_into_passages  # noqa: E402
+from toolkit.experiment import config_from_mapping, execute, load_run  # noqa: E402
+from toolkit.experiment.compute import DaskCompute  # noqa: E402
+from toolkit.io import write_json  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+GNAD = Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared") / "corpora/10kgnad/test.csv"
+STAGES = ["corpus", "text", "topics", "embeddings", "themes", "search"]
+# the themes of experiments/10kgnad.yaml (the NATO subjects; rare in this news)
+THEMES = yaml.safe_load((ROOT / "experiments" / "10kgnad.yaml").read_text("utf-8"))["themes"]
+
+
+def passage_pools(path: Path) -> tuple[dict[str, list[str]], list[int], list[str]]:
+    """Passages of about 60 words per label, the articles' passage counts, and their labels."""
+    pools: dict[str, list[str]] = defaultdict(list)
+    counts, labels = [], []
+    with open(path, encoding="utf-8", newline="") as handle:
+        for label, text in csv.reader(handle, delimiter=";", quotechar="'"):
+            passages = split_into_passages(" ".join(text.split()), 60)
+            pools[label] += passages
+            counts.append(len(passages))
+            labels.append(label)
+    return dict(pools), counts, labels
+
+
+def write_corpus(path: Path, n_docs: int, seed: int) -> dict[str, Any]:
+    """Write ``n_docs`` synthetic articles as JSON lines; returns what was written."""
+    pools, counts, labels = passage_pools(GNAD)
+    rng = random.Random(seed)
+    words = 0
+    with open(path, "w", encoding="utf-8") as handle:
+        for i in range(n_docs):
+            label = rng.choice(labels)
+            pool = pools[label]
+            paragraphs = [pool[rng.randrange(len(pool))] for _ in range(rng.choice(counts))]
+            words += sum(len(p.split()) for p in paragraphs)
+            date = (
+                f"{rng.randrange(2015, 2025)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"
+            )
+            row = {"id": f"s{i:07d}", "text": "\n\n".join(paragraphs), "label": label, "date": date}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return {"documents": n_docs, "words": words, "bytes": path.stat().st_size, "seed": seed}
+
+
+class MemoryWatch:
+    """Peak resident memory of this process and of each of its descendants, polled."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.peaks: dict[int, int] = {}
+        self.names: dict[int, str] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def _poll(self) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            for process in [me, *me.children(recursive=True)]:
+                try:
+                    rss = process.memory_info().rss
+                    self.names.setdefault(process.pid, " ".join(process.cmdline()[-2:]))
+                except psutil.Error:
+                    continue
+                self.peaks[process.pid] = max(self.peaks.get(process.pid, 0), rss)
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self, workers: set[int]) -> dict[str, Any]:
+        client = self.peaks.get(os.getpid(), 0)
+        worker_peaks = sorted((self.peaks[p] for p in workers if p in self.peaks), reverse=True)
+        return {
+            "client_peak_mb": round(client / 2**20),
+            "worker_peak_mb": [round(p / 2**20) for p in worker_peaks],
+        }
+
+
+def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[str, Any]:
+    """The experiment with the sections of ``stages`` (the others absent)."""
+    sections = {
+        "text": {"extra_stopwords": ["standard", "derstandard"]},
+        "topics": {"num_topics": 9, "seeded": False, "stability_seeds": 1},
+        "embeddings": {"backend": args.backend, "model": args.model},
+        "themes": THEMES,
+        "search": {"mode": "hybrid"},
+    }
+    return {
+        "name": f"scale{len(stages)}",
+        "seed": 42,
+        "corpus": {"path": str(corpus), "format": "jsonl"},
+        **{name: sections[name] for name in stages if name in sections},
+        "compute": {
+            "sample": args.sample,
+            "partition_size": args.partition_size,
+            "shard_size": args.shard_size,
+        },
+        "output": {"plots": False, "gensim_model": False},
+    }
+
+
+def worker_pids(compute: DaskCompute) -> set[int]:
+    return set(compute.client.run(os.getpid).values())
+
+
+def run_stages(corpus: Path, args: argparse.Namespace, workers: int, work: Path) -> dict:
+    """Every stage on a LocalCluster of ``workers``, one more per ``execute``."""
+    compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
+    cache, results = work / f"cache-{workers}", {}
+    try:
+        for count in range(1, len(STAGES) + 1):
+            stage = STAGES[count - 1]
+            cfg = config_from_mapping(config(corpus, args, STAGES[:count]))
+            with MemoryWatch() as watch:
+                folder = execute(cfg, work / f"run-{workers}-{stage}", cache, compute=compute)
+            manifest = json.loads((folder / "manifest.json").read_text())
+            seconds = manifest["stages"][stage]["seconds"]
+            results[stage] = {
+                "seconds": seconds,
+                "docs_per_second": round(args.docs / seconds, 1),
+                **watch.summary(worker_pids(compute)),
+            }
+            print(f"workers {workers} {stage}: {results[stage]}", flush=True)
+            if count < len(STAGES):
+                shutil.rmtree(folder)
+        results["queries"] = query_latency(folder)
+    finally:
+        compute.close()
+    return results
+
+
+def query_latency(folder: Path) -> dict[str, float]:
+    """p50 milliseconds of ``similar`` (50 articles) and ``search`` (50 short queries)."""
+    run = load_run(folder)
+    ids = run.documents["id"].tolist()
+    rng = random.Random(0)
+    words = ["Regierung", "Fußball Trainer", "Aktien Börse", "Flüchtlinge", "Wahl Partei"]
+    timings: dict[str, list[float]] = {"similar": [], "search": []}
+    run.similar(ids[0], k=10)  # loads the index
+    for _ in range(50):
+        tick = time.perf_counter()
+        run.similar(rng.choice(ids), k=10)
+        timings["similar"].append(time.perf_counter() - tick)
+        tick = time.perf_counter()
+        run.search(rng.choice(words), k=10)
+        timings["search"].append(time.perf_counter() - tick)
+    return {f"{name}_p50_ms": round(1000 * float(np.median(t)), 1) for name, t in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2])
+    parser.add_argument("--sample", type=int, default=20_000)
+    parser.add_argument("--partition-size", type=int, default=5_000)
+    parser.add_argument("--shard-size", type=int, default=250_000)
+    parser.add_argument("--backend", default="lsa")
+    parser.add_argument("--model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--memory-limit", default=None)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--work", type=Path, default=None, help="temporary folder (default: tmp)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="dask-scale-", dir=args.work))
+    try:
+        corpus = work / "corpus.jsonl"
+        tick = time.perf_counter()
+        written = write_corpus(corpus, args.docs, args.seed)
+        written["seconds"] = round(time.perf_counter() - tick, 1)
+        print(f"corpus: {written}", flush=True)
+        runs = {str(w): run_stages(corpus, args, w, work) for w in args.workers}
+        result = {
+            "docs": args.docs,
+            "corpus": written,
+            "settings": {k: v for k, v in vars(args).items() if k not in ("work", "keep")},
+            "cores": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+            "runs": runs,
+        }
+        if "1" in runs and "2" in runs:
+            result["speedup_1_to_2"] = {
+                s: round(runs["1"][s]["seconds"] / runs["2"][s]["seconds"], 2) for s in STAGES
+            }
+        out = RESULTS / f"dask_scale_{args.docs}.json"
+        write_json(out, result)
+        print(json.dumps(result, indent=1))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
