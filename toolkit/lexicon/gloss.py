@@ -78,6 +78,9 @@ class Glosser:
         Lowercase words left out (default: the text pipeline's German list).
     min_part : int
         Shortest compound part, in characters.
+    keep_unknown : bool
+        Pass words the dictionary lacks (names, rare words) through unchanged; false leaves
+        them out (a static term-vector table then needs no vector for them).
 
     Attributes
     ----------
@@ -94,6 +97,7 @@ class Glosser:
         terms_per_sense: int = 1,
         stopwords: Collection[str] | None = None,
         min_part: int = 3,
+        keep_unknown: bool = True,
     ) -> None:
         if sense not in SENSE_CHOICES:
             raise ValueError(f"sense must be one of {SENSE_CHOICES}, not {sense!r}")
@@ -108,6 +112,7 @@ class Glosser:
         self.terms_per_sense = terms_per_sense
         self.stopwords = frozenset(german_stopwords() if stopwords is None else stopwords)
         self.min_part = min_part
+        self.keep_unknown = keep_unknown
         self._memo: dict[str, tuple[str, ...]] = {}
 
     def fingerprint(self) -> str:
@@ -120,6 +125,7 @@ class Glosser:
                 "terms_per_sense": self.terms_per_sense,
                 "stopwords": sorted(self.stopwords),
                 "min_part": self.min_part,
+                "keep_unknown": self.keep_unknown,
             }
         )
 
@@ -205,7 +211,7 @@ class Glosser:
             if senses:
                 terms = senses[0].terms[: self.terms_per_sense]
             else:
-                terms = self._parts(token) or (token,)
+                terms = self._parts(token) or ((token,) if self.keep_unknown else ())
             if lemmatize(token).lower() in self.stopwords:
                 terms = ()
         self._memo[token] = terms
