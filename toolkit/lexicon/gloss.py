@@ -114,6 +114,7 @@ class Glosser:
         self.min_part = min_part
         self.keep_unknown = keep_unknown
         self._memo: dict[str, tuple[str, ...]] = {}
+        self._splits: dict[str, list[str]] = {}
 
     def fingerprint(self) -> str:
         """Hash of the dictionary and every setting that changes a gloss."""
@@ -174,7 +175,10 @@ class Glosser:
         if self.compounds == "none":
             return ()
         word = lemmatize(token).lower()
-        parts = split_compound(word, self.lexicon.vocabulary, self.min_part)
+        parts = self._splits.get(word)
+        if parts is None:
+            parts = split_compound(word, self.lexicon.vocabulary, self.min_part)
+            self._splits[word] = parts
         if len(parts) < 2:
             return ()
         if self.compounds == "head":

@@ -114,6 +114,7 @@ class Lexicon:
         self.source = source
         self.cached = cached
         self._vocabulary: frozenset[str] | None = None
+        self._senses: dict[str, list[Sense]] = {}
 
     def __len__(self) -> int:
         return len(self._position)
@@ -134,25 +135,30 @@ class Lexicon:
 
     def senses(self, key: str) -> list[Sense]:
         """The senses of a lowercase German form in file order; ``[]`` for an unknown form."""
-        position = self._position.get(key)
-        if position is None:
-            return []
-        start, stop = int(self._offsets[position]), int(self._offsets[position + 1])
-        return [self._sense(i) for i in range(start, stop)]
+        found = self._senses.get(key)
+        if found is None:
+            position = self._position.get(key)
+            if position is None:
+                return []
+            start, stop = int(self._offsets[position]), int(self._offsets[position + 1])
+            # one NumPy call per form: element-wise access would dominate a first gloss
+            rows = self._numbers[start:stop].tolist()
+            found = [self._sense(i, row) for i, row in zip(range(start, stop), rows, strict=True)]
+            self._senses[key] = found
+        return list(found)
 
     def english_terms(self) -> list[str]:
         """Every distinct English term of every sense's first synonym (a term-vector vocabulary)."""
         return list(dict.fromkeys(terms.split("\t", 1)[0] for terms in self._terms))
 
-    def _sense(self, i: int) -> Sense:
-        row = self._numbers[i]
+    def _sense(self, i: int, row: list[int]) -> Sense:
         subjects = self._subjects[i]
         return Sense(
             terms=tuple(self._terms[i].split("\t")),
             subjects=tuple(subjects.split("\t")) if subjects else (),
             word_class=WORD_CLASSES[row[_CLASS]],
-            line=int(row[_LINE]),
-            parts=int(row[_PARTS]),
+            line=row[_LINE],
+            parts=row[_PARTS],
             main=bool(row[_MAIN]),
             marked=bool(row[_MARKED]),
         )
