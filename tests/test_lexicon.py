@@ -264,3 +264,36 @@ def test_static_encoder_in_embed_corpus(lexicon: Lexicon, tmp_path: Path) -> Non
     assert embeddings.paragraph_index.tolist() == [[0, 0], [0, 1], [1, 0]]
     with pytest.raises(ValueError, match="weighting"):
         StaticTermEncoder(CountingModel(), str.split, weighting="tfidf")
+
+
+def test_static_weights_round_trip(tmp_path: Path) -> None:
+    texts = ["nato war war", "war peace"]
+    fitted = StaticTermEncoder(CountingModel(), str.split, weighting="idf", cache_dir=None)
+    fitted.fit(texts)
+    fitted.save_weights(tmp_path / "weights.json")
+    loaded = StaticTermEncoder(CountingModel(), str.split, weighting="idf", cache_dir=None)
+    loaded.load_weights(tmp_path / "weights.json")
+    assert loaded.fingerprint() == fitted.fingerprint()
+    np.testing.assert_allclose(loaded.encode(["nato peace"]), fitted.encode(["nato peace"]))
+    with pytest.raises(ValueError, match="weights of"):
+        StaticTermEncoder(CountingModel(), str.split, weighting="sif").load_weights(
+            tmp_path / "weights.json"
+        )
+
+
+def test_input_encoder_wraps_only_what_is_asked(ding_file: Path) -> None:
+    from toolkit.embeddings import input_encoder
+
+    model = CountingModel()
+    assert input_encoder(model, "german") is model
+    # "auto" glosses only the bundled English model; CountingModel stands for another model
+    assert input_encoder(model, "auto") is model
+    gloss = input_encoder(model, "gloss", lexicon_path=ding_file)
+    assert isinstance(gloss, GlossEncoder) and gloss.glosser.sense == "rich"
+    static = input_encoder(model, "static", lexicon_path=ding_file, weighting="count")
+    assert isinstance(static, StaticTermEncoder)
+    assert static.analyzer("Die Regierung") == ["government"]
+    with pytest.raises(LexiconNotFoundError):
+        input_encoder(model, "static", lexicon_path=ding_file.with_name("absent"))
+    with pytest.raises(ValueError, match="input"):
+        input_encoder(model, "english")

@@ -47,7 +47,7 @@ import numpy as np
 
 from toolkit.embeddings.base import Encoder
 from toolkit.embeddings.cache import EmbeddingCache, default_cache_root, encode_cached
-from toolkit.io import hash_obj
+from toolkit.io import hash_obj, read_json, write_json
 from toolkit.progress import progress
 
 Weighting = Literal["count", "sublinear", "idf", "sif"]
@@ -153,6 +153,29 @@ class StaticTermEncoder:
             a = self.sif_a
             self.weights_ = {t: a / (a + c / total) for t, c in occurrences.items()}
             self.default_weight_ = 1.0
+        return self
+
+    def save_weights(self, path: str | Path) -> None:
+        """Write the fitted term weights (JSON), so a later process encodes queries alike."""
+        if self.weights_ is None:
+            raise ValueError("nothing to save: fit(texts) first (idf and sif weightings)")
+        write_json(
+            path,
+            {
+                "weighting": self.weighting,
+                "default_weight": self.default_weight_,
+                "terms": sorted(self.weights_),
+                "weights": [self.weights_[t] for t in sorted(self.weights_)],
+            },
+        )
+
+    def load_weights(self, path: str | Path) -> StaticTermEncoder:
+        """Read weights written by :meth:`save_weights` (for the same weighting)."""
+        saved = read_json(path)
+        if saved["weighting"] != self.weighting:
+            raise ValueError(f"{path}: weights of {saved['weighting']!r}, not {self.weighting!r}")
+        self.weights_ = dict(zip(saved["terms"], saved["weights"], strict=True))
+        self.default_weight_ = float(saved["default_weight"])
         return self
 
     def term_vectors(self, terms: list[str]) -> np.ndarray:
