@@ -73,11 +73,12 @@ def make_encoder(name: str, lexicon: Lexicon) -> Any:
     if name == "german":
         return SentenceTransformerEncoder()
     kind, *rest = name.split("-")
-    # a trailing "-known" leaves out words the dictionary lacks (names, rare words)
-    known = rest[-1] == "known"
-    if known:
-        rest = rest[:-1]
-    glosser = Glosser(lexicon, sense=rest[-1], keep_unknown=not known)
+    # a trailing "-known" leaves out words the dictionary lacks (names, rare words); a
+    # trailing "-2" takes two English synonyms per sense
+    known = "known" in rest
+    terms = 2 if "2" in rest else 1
+    rest = [part for part in rest if part not in ("known", "2")]
+    glosser = Glosser(lexicon, sense=rest[-1], keep_unknown=not known, terms_per_sense=terms)
     if kind == "gloss":
         return GlossEncoder(SentenceTransformerEncoder(), glosser)
     if kind == "static":
