@@ -20,7 +20,9 @@ embeddings stage pools them; LSA and BM25 as the stage and the search index buil
 * themes: cosine of each labelled paragraph of ``theme_paragraphs_dev*.jsonl`` to each theme's
   description and seeds (``benchmarks/data/theme_definitions.yaml``): accuracy of the most
   similar theme on theme paragraphs, and ROC AUC of the best similarity, theme against ``none``;
-* seconds per step (the machine is shared: upper bounds).
+* seconds per step (the machine is shared: upper bounds); with ``--timings`` also the
+  dictionary's parse (empty cache) and cached load, and glossing every paragraph (first pass and
+  memoised pass, after the text pipeline has lemmatised the corpus as a run does).
 
 Run: ``TOOLKIT_DATA=../shared python benchmarks/gloss_10kgnad.py [--candidates a,b] [--seeds 3]``;
 results are merged by candidate into ``benchmarks/results/gloss_10kgnad.json``.
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -184,6 +187,31 @@ def print_summary(name: str, r: dict[str, Any]) -> None:
     )
 
 
+def lexicon_timings(docs: list) -> dict[str, float]:
+    """Dictionary parse (empty cache) and cached load; glossing every paragraph, first pass
+    (every word looked up) and again (memoised), after the text pipeline lemmatised them."""
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as empty:
+        start = time.perf_counter()
+        Lexicon.from_file(cache_dir=empty)
+        out["parse_seconds"] = time.perf_counter() - start
+        start = time.perf_counter()
+        lexicon = Lexicon.from_file(cache_dir=empty)
+        out["cached_load_seconds"] = time.perf_counter() - start
+    paragraphs = [p for doc in docs for p in doc.paragraphs if p.strip()]
+    glosser = Glosser(lexicon)
+    for name in ("gloss_first_pass_seconds", "gloss_memo_pass_seconds"):
+        start = time.perf_counter()
+        glosses = [glosser.gloss(p) for p in paragraphs]
+        out[name] = time.perf_counter() - start
+    out["paragraphs"] = len(paragraphs)
+    out["words"] = sum(len(glosser.tokens(p)) for p in paragraphs)
+    out["gloss_terms"] = sum(len(g.split()) for g in glosses)
+    out["distinct_words"] = len(glosser._memo)
+    print("lexicon and gloss timings:", {k: round(v, 2) for k, v in out.items()})
+    return out
+
+
 def shared_inputs() -> dict[str, Any]:
     """Documents, labels, text pipeline tokens, LSA (as the embeddings stage fits it)."""
     start = time.perf_counter()
@@ -205,9 +233,10 @@ def shared_inputs() -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--candidates", default=DEFAULT_CANDIDATES, help="comma-separated")
+    parser.add_argument("--candidates", default=DEFAULT_CANDIDATES, help="comma-separated; '' none")
     parser.add_argument("--seeds", type=int, default=3, help="UMAP/k-means seeds for NMI")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--timings", action="store_true", help="dictionary and gloss timings")
     args = parser.parse_args()
     start = time.perf_counter()
     lexicon = Lexicon.from_file()
@@ -215,7 +244,10 @@ def main() -> None:
     print(f"lexicon loaded in {load_seconds:.2f}s (from cache: {lexicon.cached})")
     shared = shared_inputs()
     results = read_json(args.out) if args.out.is_file() else {"candidates": {}}
-    for name in args.candidates.split(","):
+    if args.timings:
+        results["lexicon"] = lexicon_timings(shared["docs"])
+        write_json(args.out, results)
+    for name in filter(None, args.candidates.split(",")):
         results["candidates"][name] = evaluate(
             name, make_encoder(name, lexicon), shared, args.seeds
         )
