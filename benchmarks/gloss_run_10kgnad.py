@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -117,8 +118,16 @@ def build_table(machine_cache: Path) -> float:
     start = time.perf_counter()
     encoder = build_encoder("static", machine_cache)
     lexicon = Lexicon.from_file(cache_dir=machine_cache / "lexicon")
-    encoder.term_vectors(lexicon.english_terms())
+    terms = lexicon.english_terms()
+    encoder.term_vectors(terms)
+    print(f"term table: {len(terms)} terms", flush=True)
     return time.perf_counter() - start
+
+
+def children_cpu_seconds() -> float:
+    """User + system CPU seconds of every finished child process so far (robust to load)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def bertopic_point(scratch: Path) -> dict:
@@ -131,27 +140,27 @@ def bertopic_point(scratch: Path) -> dict:
     (workdir / "job.json").write_text(json.dumps(job), "utf-8")
     command = [sys.executable, "-m", "benchmarks.peers.worker", str(workdir / "job.json")]
     command.append(str(workdir / "out.json"))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu_seconds()
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu_seconds() - cpu
     stages = json.loads((workdir / "out.json").read_text("utf-8"))["stages"]
-    print(f"bertopic: {wall:.1f}s wall", flush=True)
-    return {"wall_seconds": wall, "stages": stages}
+    print(f"bertopic: {wall:.1f}s wall, {cpu:.1f}s CPU", flush=True)
+    return {"wall_seconds": wall, "cpu_seconds": cpu, "stages": stages}
 
 
 def point(kind: str, machine_cache: Path, run_cache: Path, scratch: Path, name: str) -> dict:
     env = {**os.environ, "TOOLKIT_CACHE": str(run_cache)}
     command = [sys.executable, __file__, "--child", kind, "--machine-cache", str(machine_cache)]
     command += ["--run-cache", str(run_cache), "--out", str(scratch / name)]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), children_cpu_seconds()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, children_cpu_seconds() - cpu
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"{name} failed:\n{done.stderr[-3000:]}")
     result = json.loads(lines[-1][len("RESULT ") :])
-    result["wall_seconds"] = wall
-    print(f"{kind} {name}: {wall:.1f}s wall, NMI {result['clusters_nmi']}", flush=True)
+    result["wall_seconds"], result["cpu_seconds"] = wall, cpu
+    print(f"{kind} {name}: {wall:.1f}s wall, {cpu:.1f}s CPU, NMI {result['clusters_nmi']}")
     return result
 
 
@@ -190,12 +199,12 @@ def main() -> None:
         result["warm"] = point(args.encoder, machine_cache, run_cache, folder, "warm")
         if args.bertopic:
             result["bertopic"] = bertopic_point(folder)
-            bertopic_seconds = result["bertopic"]["wall_seconds"]
             for name in ("new_machine", "cold", "warm"):
                 if name in result:
-                    result[f"{name}_over_bertopic"] = (
-                        result[name]["wall_seconds"] / bertopic_seconds
-                    )
+                    result[f"{name}_over_bertopic"] = {
+                        unit: result[name][unit] / result["bertopic"][unit]
+                        for unit in ("wall_seconds", "cpu_seconds")
+                    }
     result["warm_over_cold"] = result["warm"]["wall_seconds"] / result["cold"]["wall_seconds"]
     results = json.loads(RESULTS.read_text("utf-8")) if RESULTS.is_file() else {}
     results[args.encoder] = result
