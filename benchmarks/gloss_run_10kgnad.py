@@ -207,7 +207,10 @@ def main() -> None:
                     }
     result["warm_over_cold"] = result["warm"]["wall_seconds"] / result["cold"]["wall_seconds"]
     results = json.loads(RESULTS.read_text("utf-8")) if RESULTS.is_file() else {}
-    results[args.encoder] = result
+    # one entry per kind of point: "static-new_machine", "static-table", "gloss" ...
+    key = args.encoder + ("-table" if args.table else "")
+    key += "-new_machine" if args.new_machine else ""
+    results[key] = result
     from toolkit.io import write_json
 
     write_json(RESULTS, results)
