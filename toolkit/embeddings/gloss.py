@@ -22,6 +22,7 @@ import numpy as np
 from toolkit.embeddings.base import Encoder
 from toolkit.io import hash_obj
 from toolkit.lexicon import Glosser
+from toolkit.progress import progress
 
 
 class GlossEncoder:
@@ -71,7 +72,8 @@ class GlossEncoder:
 
     def glosses(self, texts: list[str]) -> list[str]:
         """The English gloss of each text; a text without any glossable word stays as it is."""
-        return [self.glosser.gloss(text) or text for text in texts]
+        gloss = self.glosser.gloss
+        return [gloss(text) or text for text in progress(texts, "gloss", len(texts), "text")]
 
     def count_tokens(self, texts: list[str]) -> np.ndarray:
         """The wrapped encoder's token count of each gloss (paragraph weights when pooling)."""

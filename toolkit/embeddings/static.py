@@ -210,7 +210,10 @@ class StaticTermEncoder:
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Weighted mean term vector of each text; a text without terms gets a zero vector."""
-        counts = [Counter(self.analyzer(text)) for text in texts]
+        terms_of = self.analyzer
+        counts = [
+            Counter(terms_of(t)) for t in progress(texts, "static: terms", len(texts), "text")
+        ]
         vocabulary = list(dict.fromkeys(t for c in counts for t in c))
         self.term_vectors(vocabulary)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)

@@ -29,7 +29,7 @@ import numpy as np
 from toolkit.errors import ToolkitError
 from toolkit.io import cache_root, read_json, read_npy, sha256_file, write_json, write_npy
 from toolkit.lexicon.ding import DingSense, read_ding
-from toolkit.progress import status
+from toolkit.progress import progress, status
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
 FORMAT = "toolkit.lexicon/2"
@@ -231,7 +231,8 @@ class Lexicon:
             return cls._load(folder, digest)
         status(f"lexicon: parsing {path} (once; cached under {folder})")
         with open(path, encoding="utf-8", errors="replace") as handle:
-            lexicon = cls.from_senses(list(read_ding(handle)), digest)
+            lines = progress(handle, "lexicon: parsing", unit="line")
+            lexicon = cls.from_senses(list(read_ding(lines)), digest)
         lexicon._save(folder, list(lexicon._position))
         return lexicon
 
