@@ -297,3 +297,10 @@ def test_input_encoder_wraps_only_what_is_asked(ding_file: Path) -> None:
         input_encoder(model, "static", lexicon_path=ding_file.with_name("absent"))
     with pytest.raises(ValueError, match="input"):
         input_encoder(model, "english")
+
+
+def test_uncased_tokens_have_no_word_class_preference(lexicon: Lexicon) -> None:
+    # lowercase lemmas ("essen" may be the noun or the verb): the richer entry wins
+    uncased = glosser(lexicon, cased=False)
+    assert uncased.gloss_tokens(["Essen", "essen", "tor"]) == ["eat", "eat", "goal"]
+    assert glosser(lexicon).gloss_tokens(["Essen", "essen"]) == ["food", "eat"]

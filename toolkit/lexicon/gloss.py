@@ -81,6 +81,9 @@ class Glosser:
     keep_unknown : bool
         Pass words the dictionary lacks (names, rare words) through unchanged; false leaves
         them out (a static term-vector table then needs no vector for them).
+    cased : bool
+        Whether tokens keep their German capitalisation (it chooses noun or other senses);
+        false for lowercased tokens such as the text pipeline's lemmas.
 
     Attributes
     ----------
@@ -98,6 +101,7 @@ class Glosser:
         stopwords: Collection[str] | None = None,
         min_part: int = 3,
         keep_unknown: bool = True,
+        cased: bool = True,
     ) -> None:
         if sense not in SENSE_CHOICES:
             raise ValueError(f"sense must be one of {SENSE_CHOICES}, not {sense!r}")
@@ -113,6 +117,7 @@ class Glosser:
         self.stopwords = frozenset(german_stopwords() if stopwords is None else stopwords)
         self.min_part = min_part
         self.keep_unknown = keep_unknown
+        self.cased = cased
         self._memo: dict[str, tuple[str, ...]] = {}
         self._splits: dict[str, list[str]] = {}
 
@@ -127,6 +132,7 @@ class Glosser:
                 "stopwords": sorted(self.stopwords),
                 "min_part": self.min_part,
                 "keep_unknown": self.keep_unknown,
+                "cased": self.cased,
             }
         )
 
@@ -139,7 +145,8 @@ class Glosser:
         ``rich`` the word class must fit the spelling and unmarked senses beat marked ones,
         before the word's own senses beat its lemma's; ``rich`` then orders by the entry's
         parts, and file order decides the rest. ``[]`` when the dictionary lacks both forms.
-        ``capitalised`` says how the word was written (default: as ``token`` is).
+        ``capitalised`` says how the word was written (default: as ``token`` is, or unknown
+        when the glosser is not ``cased``).
 
         >>> lexicon = Lexicon.from_lines(["Bank {f} [fin.] :: bank", "Bank {f} :: bench"])
         >>> [s.terms[0] for s in Glosser(lexicon, stopwords=()).senses("Banken")]
@@ -153,15 +160,20 @@ class Glosser:
         if not candidates and token != lower:
             # a capitalised adjective or verb (sentence start, headline): its lowercase lemma
             candidates = [(1, s) for s in self.lexicon.senses(lemmatize(lower).lower())]
-        if capitalised is None:
-            capitalised = token[:1].isupper()
+        if capitalised is None and self.cased:
+            capitalised = token[:1].isupper() if self.cased else None
         typed = self.sense != "first"
         rich = self.sense == "rich"
 
         def order(candidate: tuple[int, Sense]) -> tuple[int, ...]:
             origin, sense = candidate
             known = sense.word_class != "other"
-            mismatch = typed and known and (sense.word_class == "noun") != capitalised
+            mismatch = (
+                typed
+                and known
+                and capitalised is not None
+                and (sense.word_class == "noun") != capitalised
+            )
             marked = typed and sense.marked
             # a "translation" that repeats the German word (Wien: Wien, not Vienna) says least
             same = typed and sense.terms[0].lower() == lower
@@ -185,7 +197,7 @@ class Glosser:
             parts = parts[-1:]
         glossed: list[str] = []
         # a part is read as the whole word is written: Verträge -> Vertrag, the noun
-        capitalised = token[:1].isupper()
+        capitalised = token[:1].isupper() if self.cased else None
         for part in parts:
             if part in self.stopwords:
                 continue
