@@ -10,22 +10,29 @@ Examples
 from toolkit.embeddings.base import Encoder
 from toolkit.embeddings.cache import EmbeddingCache, default_cache_root, encode_cached
 from toolkit.embeddings.factory import make_encoder
+from toolkit.embeddings.gloss import GlossEncoder
+from toolkit.embeddings.inputs import input_encoder, resolve_input
 from toolkit.embeddings.lsa import LsaEncoder
 from toolkit.embeddings.models import model_hash, resolve_model
 from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder
 from toolkit.embeddings.stage import Embeddings, embed_corpus, embed_tokens
+from toolkit.embeddings.static import StaticTermEncoder
 
 __all__ = [
     "EmbeddingCache",
     "Embeddings",
     "Encoder",
+    "GlossEncoder",
     "LsaEncoder",
     "SentenceTransformerEncoder",
+    "StaticTermEncoder",
     "default_cache_root",
     "embed_corpus",
     "embed_tokens",
     "encode_cached",
+    "input_encoder",
     "make_encoder",
     "model_hash",
+    "resolve_input",
     "resolve_model",
 ]
