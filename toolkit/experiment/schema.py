@@ -159,6 +159,15 @@ class EmbeddingsConfig(Section):
     """Document and paragraph vectors."""
 
     backend: Literal["sentence-transformers", "onnx", "lsa"] = "sentence-transformers"
+    input: Literal["auto", "german", "gloss", "static"] = Field(
+        "german",
+        description="what the model reads: the German text, its English gloss, or static "
+        "gloss terms (a weighted mean of cached term vectors, no model pass per text: the fast "
+        "path); auto: static for the bundled English model, german for others",
+    )
+    weighting: Literal["count", "sublinear", "idf", "sif"] = Field(
+        "idf", description="static input: term weights (idf and sif fitted on the sample)"
+    )
     model: str = Field(
         "all-MiniLM-L6-v2",
         description="model name or local path; all-MiniLM-L6-v2 resolves to the bundled copy",

@@ -27,6 +27,7 @@ from toolkit.embeddings import (
     model_hash,
     resolve_model,
 )
+from toolkit.embeddings.inputs import input_encoder, resolve_input
 from toolkit.embeddings.models import check_downloadable
 from toolkit.experiment.partitions import (
     Job,
@@ -40,20 +41,49 @@ from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage, read_paragraphs
-from toolkit.io import cache_root, link_tree, read_npy, write_json, write_npy
+from toolkit.io import cache_root, link_tree, read_npy, sha256_file, write_json, write_npy
+from toolkit.lexicon.lexicon import DEFAULT_PATH, missing_dictionary
 
 # the arrays one partition's task writes, beside its target name
 PARTS = ("doc", "paragraph", "index", "lsa_doc", "lsa_paragraph")
+# the static input's term weights, fitted on the sample
+WEIGHTS = "term_weights.json"
 
 
 @functools.cache
 def encoder_from_json(section_json: str) -> Encoder:
-    """The encoder of an ``embeddings`` section given as JSON, loaded once per process."""
+    """The encoder of an ``embeddings`` section given as JSON, loaded once per process (what
+    it reads, German text or the English gloss, wrapped around the model)."""
     params = json.loads(section_json)
-    backend = params.pop("backend")
-    quantize = params.pop("quantize")
+    backend, quantize = params.pop("backend"), params.pop("quantize")
+    reads, weighting = params.pop("input"), params.pop("weighting")
     params.pop("lsa_dims")
-    return make_encoder(backend, quantize=quantize, **params)
+    model = make_encoder(backend, quantize=quantize, **params)
+    return input_encoder(model, reads, weighting=weighting)
+
+
+def with_weights(encoder: Encoder, weights: Path | None) -> Encoder:
+    """``encoder`` with the term weights fitted on the sample (static input), if any."""
+    if weights is not None:
+        encoder.load_weights(weights)  # type: ignore[attr-defined]
+    return encoder
+
+
+def fit_encoder(
+    encoder: Encoder, config: ExperimentConfig, inputs: Inputs, out: Path
+) -> Path | None:
+    """Fit what the encoder learns from the corpus (the static input's term weights) on the
+    sample's paragraphs; returns the weights' file, or None when it learns nothing."""
+    if getattr(encoder, "weighting", None) not in ("idf", "sif"):
+        return None
+    parts = inputs[CorpusStage].partitions
+    positions = sample_positions(len(parts), config.compute.sample, config.seed)
+    texts = [
+        p for doc in sampled(parts, positions, read_documents) for p in doc.paragraphs if p.strip()
+    ]
+    encoder.fit(texts)  # type: ignore[attr-defined]
+    encoder.save_weights(out / WEIGHTS)  # type: ignore[attr-defined]
+    return out / WEIGHTS
 
 
 def encoder_params(cfg: EmbeddingsConfig) -> str:
@@ -86,7 +116,13 @@ class EmbeddingsOutput:
     @property
     def encoder(self) -> Encoder | None:
         """The model that made ``embeddings`` (loaded on first use), for new text."""
-        return encoder_for(self.section)
+        encoder = encoder_for(self.section)
+        weights = self.folder / WEIGHTS
+        return (
+            None
+            if encoder is None
+            else with_weights(encoder, weights if weights.is_file() else None)
+        )
 
     @classmethod
     def read(cls, folder: Path, section: EmbeddingsConfig) -> EmbeddingsOutput:
@@ -130,12 +166,14 @@ def _lsa_embeddings(paragraphs: list[list[list[str]]], lsa: LsaEncoder) -> dict[
 
 
 def embed_partition(
-    job: Job, lsa: LsaEncoder, encoder: str | None, cache: str | None
+    job: Job, lsa: LsaEncoder, encoder: str | None, weights: str | None, cache: str | None
 ) -> dict[str, Any]:
     """Task: one partition's model and LSA vectors, each array written to its own ``.npy``.
 
-    ``encoder`` is the section's JSON (None: the lsa backend, whose vectors are LSA's own);
-    ``cache`` the embedding cache's root.
+    ``encoder`` is the section's JSON (None: the lsa backend, whose vectors are LSA's own) and
+    ``weights`` the file of its fitted term weights; ``cache`` the embedding cache's root, in
+    which each partition keeps its paragraph vectors apart (by the hash of its file), so a task
+    reads only its own entries however large the corpus.
     """
     paragraphs = read_paragraphs(job.sources[1])
     arrays = _lsa_embeddings(paragraphs, lsa)
@@ -143,8 +181,9 @@ def embed_partition(
     if encoder is None:
         arrays["doc"], arrays["paragraph"] = arrays["lsa_doc"], arrays["lsa_paragraph"]
     else:
-        model = encoder_from_json(encoder)
-        embeddings = embed_corpus(read_documents(job.sources[0]), model, cache and Path(cache))
+        model = with_weights(encoder_from_json(encoder), weights and Path(weights))
+        folder = cache and Path(cache) / "partitions" / sha256_file(job.sources[0])
+        embeddings = embed_corpus(read_documents(job.sources[0]), model, folder)
         arrays["doc"], arrays["paragraph"] = embeddings.doc_vectors, embeddings.paragraph_vectors
         arrays["index"] = embeddings.paragraph_index
         stats = {k: int(embeddings.stats[k]) for k in ("hits", "misses")}
@@ -168,6 +207,8 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
         cfg = config.embeddings
         if cfg.backend != "lsa":
             check_downloadable(resolve_model(cfg.model))
+            if resolve_input(cfg.input, cfg.model) != "german" and not DEFAULT_PATH.is_file():
+                raise missing_dictionary(DEFAULT_PATH)
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.embeddings
@@ -182,21 +223,23 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
         cfg = config.embeddings
         lsa = fit_lsa(config, inputs)
         work = inputs.work_folder()
+        out = work / "out"
         sources = [inputs[CorpusStage].partitions, inputs[TextStage].partitions]
         todo = jobs(sources, work / "parts", "embeddings", "")
         lsa_only = cfg.backend == "lsa"
+        model = lsa if lsa_only else encoder_for(cfg)
+        weights = None if lsa_only else fit_encoder(model, config, inputs, out)
         done = inputs.compute.map_partitions(
             Once(embed_partition),
             todo,
             desc="embeddings",
             lsa=lsa,
             encoder=None if lsa_only else encoder_params(cfg),
+            weights=None if weights is None else str(weights),
             cache=None if lsa_only else str((inputs.cache_dir or cache_root()) / "embeddings"),
         )
-        out = work / "out"
         self._assemble(todo, done, out, inputs)
         lsa.save(out / "lsa")
-        model = lsa if lsa_only else encoder_for(cfg)
         write_json(out / "info.json", self._info(model, done, lsa_only))
         output = EmbeddingsOutput.read(out, cfg)
         output.embeddings.stats = {k: sum(d[k] for d in done) for k in ("hits", "misses")}
