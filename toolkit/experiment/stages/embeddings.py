@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,28 +18,55 @@ from toolkit.embeddings import (
     model_hash,
     resolve_model,
 )
+from toolkit.embeddings.inputs import input_encoder, resolve_input
 from toolkit.embeddings.models import check_downloadable
-from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig
+from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig, LexiconConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage
-from toolkit.io import cache_root, read_npy, write_npy
+from toolkit.io import cache_root, read_npy, write_bytes, write_npy
+from toolkit.lexicon import load_lexicon
+
+STATIC_WEIGHTS = "static_weights.json"
 
 
 @functools.cache
-def _encoder(section_json: str) -> Encoder:
-    params = json.loads(section_json)
-    backend = params.pop("backend")
-    quantize = params.pop("quantize")
-    params.pop("lsa_dims")
-    return make_encoder(backend, quantize=quantize, **params)
+def _model(section_json: str) -> Encoder:
+    """The sentence model itself, loaded once per process per configuration."""
+    section = EmbeddingsConfig.model_validate_json(section_json)
+    params = section.model_dump(
+        exclude={"backend", "quantize", "lsa_dims", "input", "static_weighting", "term_backend"}
+    )
+    return make_encoder(section.backend, quantize=section.quantize, **params)
 
 
-def encoder_for(cfg: EmbeddingsConfig | None) -> Encoder | None:
-    """The configured text encoder, loaded once per process (None for the lsa backend)."""
+@functools.cache
+def _term_model(backend: str, model: str) -> Encoder:
+    """The encoder of single terms for static input (fp32: the same vectors, faster)."""
+    return make_encoder(backend, quantize=False, model=model, batch_size=256)
+
+
+def encoder_for(
+    cfg: EmbeddingsConfig | None, lexicon: LexiconConfig | None = None
+) -> Encoder | None:
+    """The configured text encoder: the model, reading the input the section asks for (a new
+    wrapper each call; the model itself is loaded once per process). None for the lsa backend."""
     if cfg is None or cfg.backend == "lsa":
         return None
-    return _encoder(json.dumps(cfg.model_dump(mode="json"), sort_keys=True))
+    model = _model(cfg.model_dump_json())
+    lexicon = lexicon or LexiconConfig()
+    terms = None
+    if resolve_input(cfg.input, cfg.model) == "static":
+        terms = _term_model(cfg.term_backend, cfg.model)
+    return input_encoder(
+        model,
+        cfg.input,
+        lexicon_path=lexicon.path,
+        sense=lexicon.sense,
+        keep_unknown=lexicon.keep_unknown,
+        weighting=cfg.static_weighting,
+        term_encoder=terms,
+    )
 
 
 @dataclass
@@ -52,11 +78,20 @@ class EmbeddingsOutput:
     lsa_doc_vectors: np.ndarray
     lsa_paragraph_vectors: np.ndarray
     section: EmbeddingsConfig
+    lexicon: LexiconConfig
+    static_weights: Path | None = None
+    fitted_encoder: Encoder | None = field(default=None, repr=False)
 
     @property
     def encoder(self) -> Encoder | None:
-        """The model that made ``embeddings`` (loaded on first use), for new text."""
-        return encoder_for(self.section)
+        """The encoder that made ``embeddings`` (its model loaded on first use), for new text:
+        with static input, weighted by the corpus's own term weights."""
+        if self.fitted_encoder is None:
+            encoder = encoder_for(self.section, self.lexicon)
+            if self.static_weights is not None and hasattr(encoder, "load_weights"):
+                encoder.load_weights(self.static_weights)
+            self.fitted_encoder = encoder
+        return self.fitted_encoder
 
 
 def lsa_vectors(tokens: Any, dims: int, seed: int) -> tuple[LsaEncoder, np.ndarray, np.ndarray]:
@@ -75,19 +110,29 @@ def lsa_vectors(tokens: Any, dims: int, seed: int) -> tuple[LsaEncoder, np.ndarr
 
 class EmbeddingsStage(Stage[EmbeddingsOutput]):
     name: ClassVar[str] = "embeddings"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def check(self, config: ExperimentConfig) -> None:
         cfg = config.embeddings
-        if cfg.backend != "lsa":
-            check_downloadable(resolve_model(cfg.model))
+        if cfg.backend == "lsa":
+            return
+        check_downloadable(resolve_model(cfg.model))
+        if resolve_input(cfg.input, cfg.model) != "german":
+            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.embeddings
         settings = cfg.model_dump(mode="json", exclude={"threads", "device"})
         if cfg.backend != "lsa":
             settings["model_hash"] = model_hash(resolve_model(cfg.model))
+            settings["input"] = resolve_input(cfg.input, cfg.model)
+            if settings["input"] != "german":
+                lexicon = config.lexicon.model_dump(mode="json", exclude={"path"})
+                settings["lexicon"] = {
+                    **lexicon,
+                    "source": load_lexicon(config.lexicon.path).source,
+                }
         settings["seed"] = config.seed
         return settings
 
@@ -109,25 +154,38 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
                     "fingerprint": lsa.fingerprint(),
                 },
             )
-        else:
-            documents = inputs[CorpusStage].documents
-            root = inputs.cache_dir or cache_root()
-            embeddings = embed_corpus(documents, encoder_for(cfg), root / "embeddings")
-        return EmbeddingsOutput(embeddings, lsa, lsa_docs, lsa_paragraphs, cfg)
+            return EmbeddingsOutput(embeddings, lsa, lsa_docs, lsa_paragraphs, cfg, config.lexicon)
+        documents = inputs[CorpusStage].documents
+        encoder = encoder_for(cfg, config.lexicon)
+        if hasattr(encoder, "fit"):
+            # static input: term weights (idf) from this corpus's paragraphs
+            encoder.fit([p for doc in documents for p in doc.paragraphs if p.strip()])
+        root = inputs.cache_dir or cache_root()
+        embeddings = embed_corpus(documents, encoder, root / "embeddings")
+        return EmbeddingsOutput(
+            embeddings, lsa, lsa_docs, lsa_paragraphs, cfg, config.lexicon, fitted_encoder=encoder
+        )
 
     def save(self, output: EmbeddingsOutput, folder: Path, config: ExperimentConfig) -> None:
         output.embeddings.save(folder)
+        if output.static_weights is not None:
+            write_bytes(folder / STATIC_WEIGHTS, output.static_weights.read_bytes())
+        elif getattr(output.fitted_encoder, "weights_", None) is not None:
+            output.fitted_encoder.save_weights(folder / STATIC_WEIGHTS)
         output.lsa.save(folder / "lsa")
         write_npy(folder / "lsa" / "doc_vectors.npy", output.lsa_doc_vectors)
         write_npy(folder / "lsa" / "paragraph_vectors.npy", output.lsa_paragraph_vectors)
 
     def load(self, folder: Path, config: ExperimentConfig) -> EmbeddingsOutput:
+        weights = folder / STATIC_WEIGHTS
         return EmbeddingsOutput(
             Embeddings.load(folder),
             LsaEncoder.load(folder / "lsa"),
             read_npy(folder / "lsa" / "doc_vectors.npy"),
             read_npy(folder / "lsa" / "paragraph_vectors.npy"),
             config.embeddings,
+            config.lexicon,
+            weights if weights.is_file() else None,
         )
 
     def metrics(self, output: EmbeddingsOutput) -> dict[str, Any]:
