@@ -235,10 +235,10 @@ def test_hybrid_hits_carry_components_and_shared_terms(index: SearchIndex, corpu
     assert {"dense", "lexical", "dense_rank", "lexical_rank"} <= set(hit.components)
     assert hit.components["dense_rank"] == 1.0
     assert "schweden" in hit.shared_terms and "nato" in hit.shared_terms
-    assert len(hit.shared_terms) <= 5
-    # by default a free-text query is fused without the dense vector, an article with it
+    assert len(hit.shared_terms) <= 10
+    # by default both a free-text query and an article are fused with the dense vector
     hit = index.search(corpus["query_tokens"][1], corpus["query_dense"][1], k=1)[0]
-    assert set(hit.components) == {"lexical", "lexical_rank"}
+    assert set(hit.components) == {"dense", "dense_rank", "lexical", "lexical_rank"}
     assert {"dense", "lexical"} <= set(index.similar(IDS[1], k=1)[0].components)
     # a query given only as a vector still gets results
     assert index.search([], corpus["query_dense"][1], k=1)[0].id == IDS[1]

@@ -51,3 +51,16 @@ def status(message: str) -> None:
     """Print a one-line status message on stderr unless quiet."""
     if not is_quiet():
         print(message, file=sys.stderr, flush=True)
+
+
+def quiet_libraries() -> None:
+    """When quiet, silence the progress bars that transformers and the hub print themselves
+    (loading weights), which would otherwise mix into ``--json`` output on a terminal."""
+    if not is_quiet():
+        return
+    os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] = "1"
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ImportError:  # transformers is only needed by the model backends
+        return
+    transformers_logging.disable_progress_bar()

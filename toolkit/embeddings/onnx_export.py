@@ -28,7 +28,7 @@ import numpy as np
 from toolkit.embeddings.models import model_hash
 from toolkit.errors import ToolkitError
 from toolkit.io import cache_root, hash_obj, write_json
-from toolkit.progress import status
+from toolkit.progress import quiet_libraries, status
 
 OPSET = 17
 # Bumped whenever the export or quantisation code changes the graph it produces.
@@ -178,6 +178,7 @@ def export_onnx(model_path: str | Path, destination: str | Path) -> None:
     try:
         tokenizer = AutoTokenizer.from_pretrained(str(model_path))
         # Eager attention exports as plain MatMul/Softmax, which ONNX Runtime fuses and quantises.
+        quiet_libraries()
         model = AutoModel.from_pretrained(str(model_path), attn_implementation="eager").eval()
     except Exception as exc:
         raise _fail(model_path, "load model with transformers", exc) from exc

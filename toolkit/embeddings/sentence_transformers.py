@@ -14,7 +14,7 @@ from toolkit.embeddings.models import (
 )
 from toolkit.embeddings.passage_encoder import PassageEncoder
 from toolkit.errors import ModelNotFoundError
-from toolkit.progress import is_quiet
+from toolkit.progress import is_quiet, quiet_libraries
 
 
 class SentenceTransformerEncoder(PassageEncoder):
@@ -76,6 +76,7 @@ class SentenceTransformerEncoder(PassageEncoder):
 
             transformers_logging.disable_progress_bar()
         try:
+            quiet_libraries()
             model = SentenceTransformer(str(self.path), device=self.device)
         except Exception as exc:
             if isinstance(self.path, Path):

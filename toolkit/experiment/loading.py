@@ -31,10 +31,14 @@ from toolkit.experiment.schema import ExperimentConfig
 _ENV_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PATH_KEYS = (
     ("corpus", "path"),
+    ("lexicon", "path"),
     ("topics", "reference_corpus"),
     ("output", "dir"),
     ("output", "cache_dir"),
 )
+# a run folder's config.yaml names these relative to the run folder; the dictionary stays where
+# the system installed it (the same path on every machine with the package)
+RUN_RELATIVE_KEYS = tuple(key for key in PATH_KEYS if key != ("lexicon", "path"))
 
 
 class _DuplicateKey(Exception):
@@ -282,7 +286,7 @@ def to_yaml(config: ExperimentConfig, relative_to: Path | None = None) -> str:
         def relative(value: str) -> str:
             return Path(os.path.relpath(value, relative_to)).as_posix()
 
-        for section, key in PATH_KEYS:
+        for section, key in RUN_RELATIVE_KEYS:
             block = data.get(section)
             if isinstance(block, dict) and isinstance(block.get(key), str):
                 block[key] = relative(block[key])

@@ -159,15 +159,6 @@ class EmbeddingsConfig(Section):
     """Document and paragraph vectors."""
 
     backend: Literal["sentence-transformers", "onnx", "lsa"] = "sentence-transformers"
-    input: Literal["auto", "german", "gloss", "static"] = Field(
-        "german",
-        description="what the model reads: the German text, its English gloss, or static "
-        "gloss terms (a weighted mean of cached term vectors, no model pass per text: the fast "
-        "path); auto: static for the bundled English model, german for others",
-    )
-    weighting: Literal["count", "sublinear", "idf", "sif"] = Field(
-        "idf", description="static input: term weights (idf and sif fitted on the sample)"
-    )
     model: str = Field(
         "all-MiniLM-L6-v2",
         description="model name or local path; all-MiniLM-L6-v2 resolves to the bundled copy",
@@ -181,6 +172,31 @@ class EmbeddingsConfig(Section):
     quantize: bool = Field(True, description="onnx backend: dynamic int8 quantisation")
     threads: int | None = Field(None, ge=1, description="CPU threads (default: all cores)")
     lsa_dims: int = Field(200, ge=2, description="lsa backend: SVD dimensions")
+    input: Literal["auto", "german", "gloss", "static"] = Field(
+        "auto",
+        description="what the model reads: the German text, its English gloss (lexicon), or "
+        "static vectors of the gloss terms; auto: static for the bundled English model, "
+        "german for any other (a multilingual model reads German itself)",
+    )
+    static_weighting: Literal["count", "sublinear", "idf", "sif"] = Field(
+        "idf", description="static input: how a term's occurrences weigh"
+    )
+    term_backend: Literal["sentence-transformers", "onnx"] = Field(
+        "onnx", description="static input: the model that encodes single terms (onnx: fp32)"
+    )
+
+
+class LexiconConfig(Section):
+    """The German-English dictionary that glosses German for an English model."""
+
+    path: LaxPath = Field(
+        Path("/usr/share/trans/de-en"),
+        description="a dictionary in the Ding format (Debian's trans-de-en installs this one)",
+    )
+    sense: Literal["rich", "typed", "first"] = Field(
+        "rich", description="which sense of a word: the richest entry, by word class, or first"
+    )
+    keep_unknown: bool = Field(True, description="pass words the dictionary lacks (names) on")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,6 +397,7 @@ class ExperimentConfig(Section):
     clusters: ClustersConfig | None = None
     themes: ThemesConfig | None = None
     search: SearchConfig | None = None
+    lexicon: LexiconConfig = Field(default_factory=LexiconConfig)
     compute: ComputeConfig = Field(default_factory=ComputeConfig)
     output: OutputConfig = Field(default_factory=OutputConfig)
 

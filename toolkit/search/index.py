@@ -18,25 +18,17 @@ Modes
     Weighted reciprocal rank fusion of dense, lexical and lsa (whichever are present), with
     different default weights for article-to-article and free-text queries.
 
-Evidence for the defaults: ``benchmarks/search_10kgnad.py --tune`` on the 10kgnad test split
-(1,028 articles, 9 labels; MiniLM vectors of each article's first 256 wordpieces (the
-paragraph-pooled ``embed_corpus`` vectors were too slow to compute on the shared 2-core machine
-in time), 200-dimensional ``LsaEncoder`` vectors of the text pipeline's
-lemmas, BM25 over the same lemmas with a document's 100 top TF-IDF terms as its query, 9-topic
-NMF for ``topics``). Article to article, label precision@10 over all articles: dense 0.473,
-topics 0.554, lexical 0.591, lsa 0.594; fusion weights dense/lexical/lsa 1/1/1 0.616, 1/1/2
-0.623 (best of the grid), 0.5/2/1 0.618, and without LSA vectors 0.5/2/0 0.612 (1/1/0: 0.583,
-worse than BM25 alone). Free text, 32 dev queries written for 32 articles
-(``benchmarks/data/search_queries_dev.jsonl``), hit@1 / hit@10 / MRR: dense 0.406 / 0.625 /
-0.484, lsa 0.531 / 0.906 / 0.673, lexical 0.656 / 0.844 / 0.714, fusion 1/1/1 0.562 / 0.906 /
-0.713, 0/2/1 0.656 / 0.906 / 0.724 (any dense weight lowered hit@1). Hence the defaults:
-``DOC_WEIGHTS`` 0.5/2/1 (within 0.005 of the grid's best, and still above BM25 alone when no
-LSA vectors are given) and ``QUERY_WEIGHTS`` 0/2/1 (the MiniLM query vector is not needed).
-With these defaults (``benchmarks/results/search_10kgnad.json``): label precision@10 hybrid
-0.618; held-out free text (32 queries for 32 other articles, kept outside the repository, never
-used for tuning) hit@1 / hit@10 / MRR: hybrid 0.688 / 0.906 / 0.747, lexical 0.625 / 0.906 /
-0.720, lsa 0.625 / 0.844 / 0.695, dense 0.375 / 0.719 / 0.497. Explicit ``weights`` replace
-both defaults.
+Evidence for the defaults: ``benchmarks/gloss_10kgnad.py`` on the 10kgnad test split (1,028
+articles, 9 labels), with the vectors the embeddings stage makes (static vectors of the English
+gloss by default, see :mod:`toolkit.embeddings.static`), 200-dimensional LSA of the text
+pipeline's lemmas and BM25 over the same lemmas (a document's 100 top TF-IDF terms as its
+query). Article to article, label precision@10: fusion weights dense/lexical/lsa 1/1/2 gave
+0.644 with static gloss vectors, 0.649 with the gloss through the full model and 0.638 with
+German text through it (0.5/2/1, the earlier default: 0.635 / 0.636 / 0.629). Free text, 32 dev
+queries written for 32 articles (``benchmarks/data/search_queries_dev.jsonl``), MRR: 1/2/0.5
+gave 0.816 with static vectors (BM25 alone 0.714; the earlier 0/2/1: 0.640). Hence
+``DOC_WEIGHTS`` 1/1/2 and ``QUERY_WEIGHTS`` 1/2/0.5; the query weights were tuned on those 32
+queries only. Explicit ``weights`` replace both defaults.
 
 Examples
 --------
@@ -65,8 +57,8 @@ from toolkit.search.ranking import FUSED_MODES, Hit, Ranker
 
 FORMAT_VERSION = 2
 MODES = ("hybrid", "dense", "lexical", "lsa", "topics")
-DOC_WEIGHTS = {"dense": 0.5, "lexical": 2.0, "lsa": 1.0}
-QUERY_WEIGHTS = {"dense": 0.0, "lexical": 2.0, "lsa": 1.0}
+DOC_WEIGHTS = {"dense": 1.0, "lexical": 1.0, "lsa": 2.0}
+QUERY_WEIGHTS = {"dense": 1.0, "lexical": 2.0, "lsa": 0.5}
 
 __all__ = ["DOC_WEIGHTS", "MODES", "QUERY_WEIGHTS", "Hit", "SearchIndex"]
 

@@ -47,7 +47,8 @@ class Hit:
         In ``hybrid``: each fused mode's score (``"dense"``) and rank (``"dense_rank"``, absent
         when the document was outside that mode's candidates).
     shared_terms : list of str
-        The most distinctive terms the query (or query document) and the hit share.
+        The most distinctive terms the query (or query document) and the hit share, best first
+        (up to ten: a caller may prefer some, e.g. nouns, and show five).
     match : float or None
         What a reader can check: for a free-text query the share of its words (IDF-weighted)
         the article contains; for a query article the mean cosine of the two articles' vectors.

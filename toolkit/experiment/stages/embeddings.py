@@ -1,17 +1,17 @@
 """The embeddings stage: paragraph and article vectors from the configured model, and LSA.
 
-LSA is fitted on the client, on the sample's paragraphs; then each partition is embedded by a
-task (on a worker when a cluster runs): its paragraphs and articles through the model (loaded
-once per worker process from the section's plain parameters) and through LSA. The client
-concatenates the partitions' vectors into the stage's ``.npy`` files a partition at a time,
-and later stages read them memory-mapped.
+LSA and what the encoder learns from the corpus (the static input's term weights) are fitted on
+the client, on the sample; then each partition is embedded by a task (on a worker when a cluster
+runs): its paragraphs and articles through the encoder (built once per worker process from the
+sections' plain JSON, with the fitted weights read from their file) and through LSA. The client
+concatenates the partitions' vectors into the stage's ``.npy`` files a partition at a time, and
+later stages read them memory-mapped.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -29,73 +29,66 @@ from toolkit.embeddings import (
 )
 from toolkit.embeddings.inputs import input_encoder, resolve_input
 from toolkit.embeddings.models import check_downloadable
-from toolkit.experiment.partitions import (
-    Job,
-    Once,
-    jobs,
-    sample_positions,
-    sampled,
-    stack_npy,
-)
-from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig
+from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, sampled, stack_npy
+from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig, LexiconConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage, read_paragraphs
 from toolkit.io import cache_root, link_tree, read_npy, sha256_file, write_json, write_npy
-from toolkit.lexicon.lexicon import DEFAULT_PATH, missing_dictionary
+from toolkit.lexicon import load_lexicon
 
+STATIC_WEIGHTS = "static_weights.json"
 # the arrays one partition's task writes, beside its target name
 PARTS = ("doc", "paragraph", "index", "lsa_doc", "lsa_paragraph")
-# the static input's term weights, fitted on the sample
-WEIGHTS = "term_weights.json"
 
 
 @functools.cache
-def encoder_from_json(section_json: str) -> Encoder:
-    """The encoder of an ``embeddings`` section given as JSON, loaded once per process (what
-    it reads, German text or the English gloss, wrapped around the model)."""
-    params = json.loads(section_json)
-    backend, quantize = params.pop("backend"), params.pop("quantize")
-    reads, weighting = params.pop("input"), params.pop("weighting")
-    params.pop("lsa_dims")
-    model = make_encoder(backend, quantize=quantize, **params)
-    return input_encoder(model, reads, weighting=weighting)
+def _model(section_json: str) -> Encoder:
+    """The sentence model itself, loaded once per process per configuration."""
+    section = EmbeddingsConfig.model_validate_json(section_json)
+    params = section.model_dump(
+        exclude={"backend", "quantize", "lsa_dims", "input", "static_weighting", "term_backend"}
+    )
+    return make_encoder(section.backend, quantize=section.quantize, **params)
 
 
-def with_weights(encoder: Encoder, weights: Path | None) -> Encoder:
-    """``encoder`` with the term weights fitted on the sample (static input), if any."""
-    if weights is not None:
-        encoder.load_weights(weights)  # type: ignore[attr-defined]
-    return encoder
+@functools.cache
+def _term_model(backend: str, model: str) -> Encoder:
+    """The encoder of single terms for static input (fp32: the same vectors, faster)."""
+    return make_encoder(backend, quantize=False, model=model, batch_size=256)
 
 
-def fit_encoder(
-    encoder: Encoder, config: ExperimentConfig, inputs: Inputs, out: Path
-) -> Path | None:
-    """Fit what the encoder learns from the corpus (the static input's term weights) on the
-    sample's paragraphs; returns the weights' file, or None when it learns nothing."""
-    if getattr(encoder, "weighting", None) not in ("idf", "sif"):
-        return None
-    parts = inputs[CorpusStage].partitions
-    positions = sample_positions(len(parts), config.compute.sample, config.seed)
-    texts = [
-        p for doc in sampled(parts, positions, read_documents) for p in doc.paragraphs if p.strip()
-    ]
-    encoder.fit(texts)  # type: ignore[attr-defined]
-    encoder.save_weights(out / WEIGHTS)  # type: ignore[attr-defined]
-    return out / WEIGHTS
-
-
-def encoder_params(cfg: EmbeddingsConfig) -> str:
-    """The section as the plain JSON a worker builds its encoder from."""
-    return json.dumps(cfg.model_dump(mode="json"), sort_keys=True)
-
-
-def encoder_for(cfg: EmbeddingsConfig | None) -> Encoder | None:
-    """The configured text encoder, loaded once per process (None for the lsa backend)."""
+def encoder_for(
+    cfg: EmbeddingsConfig | None, lexicon: LexiconConfig | None = None
+) -> Encoder | None:
+    """The configured text encoder: the model, reading the input the section asks for (a new
+    wrapper each call; the model itself is loaded once per process). None for the lsa backend."""
     if cfg is None or cfg.backend == "lsa":
         return None
-    return encoder_from_json(encoder_params(cfg))
+    model = _model(cfg.model_dump_json())
+    lexicon = lexicon or LexiconConfig()
+    terms = None
+    if resolve_input(cfg.input, cfg.model) == "static":
+        terms = _term_model(cfg.term_backend, cfg.model)
+    return input_encoder(
+        model,
+        cfg.input,
+        lexicon_path=lexicon.path,
+        sense=lexicon.sense,
+        keep_unknown=lexicon.keep_unknown,
+        weighting=cfg.static_weighting,
+        term_encoder=terms,
+    )
+
+
+def worker_encoder(sections: tuple[str, str], weights: str | None) -> Encoder:
+    """On a worker: the encoder of the ``embeddings`` and ``lexicon`` sections given as JSON,
+    with the term weights fitted on the sample (static input) read from ``weights``."""
+    cfg = EmbeddingsConfig.model_validate_json(sections[0])
+    encoder = encoder_for(cfg, LexiconConfig.model_validate_json(sections[1]))
+    if weights is not None:
+        encoder.load_weights(weights)  # type: ignore[union-attr]
+    return encoder  # type: ignore[return-value]
 
 
 @dataclass
@@ -111,27 +104,36 @@ class EmbeddingsOutput:
     lsa_doc_vectors: np.ndarray
     lsa_paragraph_vectors: np.ndarray
     section: EmbeddingsConfig
+    lexicon: LexiconConfig
     folder: Path
+    fitted_encoder: Encoder | None = field(default=None, repr=False)
+
+    @property
+    def static_weights(self) -> Path | None:
+        """The static input's term weights fitted on the corpus, if it has them."""
+        path = self.folder / STATIC_WEIGHTS
+        return path if path.is_file() else None
 
     @property
     def encoder(self) -> Encoder | None:
-        """The model that made ``embeddings`` (loaded on first use), for new text."""
-        encoder = encoder_for(self.section)
-        weights = self.folder / WEIGHTS
-        return (
-            None
-            if encoder is None
-            else with_weights(encoder, weights if weights.is_file() else None)
-        )
+        """The encoder that made ``embeddings`` (its model loaded on first use), for new text:
+        with static input, weighted by the corpus's own term weights."""
+        if self.fitted_encoder is None:
+            encoder = encoder_for(self.section, self.lexicon)
+            if self.static_weights is not None and hasattr(encoder, "load_weights"):
+                encoder.load_weights(self.static_weights)
+            self.fitted_encoder = encoder
+        return self.fitted_encoder
 
     @classmethod
-    def read(cls, folder: Path, section: EmbeddingsConfig) -> EmbeddingsOutput:
+    def read(cls, folder: Path, config: ExperimentConfig) -> EmbeddingsOutput:
         return cls(
             Embeddings.load(folder, mmap=True),
             LsaEncoder.load(folder / "lsa"),
             read_npy(folder / "lsa" / "doc_vectors.npy", mmap=True),
             read_npy(folder / "lsa" / "paragraph_vectors.npy", mmap=True),
-            section,
+            config.embeddings,
+            config.lexicon,
             folder,
         )
 
@@ -155,6 +157,21 @@ def fit_lsa(config: ExperimentConfig, inputs: Inputs) -> LsaEncoder:
     return LsaEncoder(dims=config.embeddings.lsa_dims, seed=config.seed).fit(list(paragraphs))
 
 
+def fit_encoder(encoder: Any, config: ExperimentConfig, inputs: Inputs, out: Path) -> Path | None:
+    """Fit what the encoder learns from the corpus (static input: the term weights) on the
+    sample's paragraphs; returns the file of the weights, or None when it learns nothing."""
+    if not hasattr(encoder, "fit"):
+        return None
+    parts = inputs[CorpusStage].partitions
+    positions = sample_positions(len(parts), config.compute.sample, config.seed)
+    documents = sampled(parts, positions, read_documents)
+    encoder.fit([p for doc in documents for p in doc.paragraphs if p.strip()])
+    if getattr(encoder, "weights_", None) is None:
+        return None
+    encoder.save_weights(out / STATIC_WEIGHTS)
+    return out / STATIC_WEIGHTS
+
+
 def _lsa_embeddings(paragraphs: list[list[list[str]]], lsa: LsaEncoder) -> dict[str, np.ndarray]:
     units = [par for doc in paragraphs for par in doc]
     index = [(d, p) for d, doc in enumerate(paragraphs) for p in range(len(doc))]
@@ -166,24 +183,28 @@ def _lsa_embeddings(paragraphs: list[list[list[str]]], lsa: LsaEncoder) -> dict[
 
 
 def embed_partition(
-    job: Job, lsa: LsaEncoder, encoder: str | None, weights: str | None, cache: str | None
+    job: Job,
+    lsa: LsaEncoder,
+    sections: tuple[str, str] | None,
+    weights: str | None,
+    cache: str | None,
 ) -> dict[str, Any]:
     """Task: one partition's model and LSA vectors, each array written to its own ``.npy``.
 
-    ``encoder`` is the section's JSON (None: the lsa backend, whose vectors are LSA's own) and
-    ``weights`` the file of its fitted term weights; ``cache`` the embedding cache's root, in
-    which each partition keeps its paragraph vectors apart (by the hash of its file), so a task
-    reads only its own entries however large the corpus.
+    ``sections`` are the ``embeddings`` and ``lexicon`` sections' JSON (None: the lsa backend,
+    whose vectors are LSA's own), ``weights`` the file of the fitted term weights; ``cache``
+    the embedding cache's root, in which each partition keeps its paragraph vectors apart (by
+    the hash of its file), so a task reads only its own entries however large the corpus.
     """
     paragraphs = read_paragraphs(job.sources[1])
     arrays = _lsa_embeddings(paragraphs, lsa)
     stats = {"hits": 0, "misses": 0}
-    if encoder is None:
+    if sections is None:
         arrays["doc"], arrays["paragraph"] = arrays["lsa_doc"], arrays["lsa_paragraph"]
     else:
-        model = with_weights(encoder_from_json(encoder), weights and Path(weights))
+        encoder = worker_encoder(sections, weights)
         folder = cache and Path(cache) / "partitions" / sha256_file(job.sources[0])
-        embeddings = embed_corpus(read_documents(job.sources[0]), model, folder)
+        embeddings = embed_corpus(read_documents(job.sources[0]), encoder, folder)
         arrays["doc"], arrays["paragraph"] = embeddings.doc_vectors, embeddings.paragraph_vectors
         arrays["index"] = embeddings.paragraph_index
         stats = {k: int(embeddings.stats[k]) for k in ("hits", "misses")}
@@ -198,23 +219,62 @@ def part_file(target: Path, name: str) -> Path:
     return target.with_name(f"{target.name}.{name}.npy")
 
 
+def assemble(jobs_done: list[Job], done: list[dict[str, Any]], out: Path, doc_ids: list) -> None:
+    """The partitions' arrays concatenated into the stage's files, and the document ids."""
+    targets = [job.target for job in jobs_done]
+    shifts = np.concatenate([[0], np.cumsum([d["documents"] for d in done])])[:-1]
+    files = {
+        "doc": out / "doc_vectors.npy",
+        "paragraph": out / "paragraph_vectors.npy",
+        "lsa_doc": out / "lsa" / "doc_vectors.npy",
+        "lsa_paragraph": out / "lsa" / "paragraph_vectors.npy",
+    }
+    for name, target in files.items():
+        stack_npy([part_file(t, name) for t in targets], target)
+    stack_npy([part_file(t, "index") for t in targets], out / "paragraph_index.npy", shifts)
+    write_json(out / "doc_ids.json", doc_ids)
+
+
+def describe(model: Any, done: list[dict[str, Any]], lsa_only: bool) -> dict[str, Any]:
+    """The stage's ``info.json``: the model, its fingerprint and the counts."""
+    if lsa_only:
+        return {"backend": "lsa", "model": model.name, "dim": model.dim}
+    return {
+        "backend": getattr(model, "backend", type(model).__name__),
+        "model": model.name,
+        "dim": int(model.dim),
+        "fingerprint": model.fingerprint(),
+        "n_docs": sum(d["documents"] for d in done),
+        "n_paragraphs": sum(d["paragraphs"] for d in done),
+        "article_pooling": "token-weighted mean of paragraphs",
+    }
+
+
 class EmbeddingsStage(Stage[EmbeddingsOutput]):
     name: ClassVar[str] = "embeddings"
-    version: ClassVar[int] = 4
+    version: ClassVar[int] = 5
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def check(self, config: ExperimentConfig) -> None:
         cfg = config.embeddings
-        if cfg.backend != "lsa":
-            check_downloadable(resolve_model(cfg.model))
-            if resolve_input(cfg.input, cfg.model) != "german" and not DEFAULT_PATH.is_file():
-                raise missing_dictionary(DEFAULT_PATH)
+        if cfg.backend == "lsa":
+            return
+        check_downloadable(resolve_model(cfg.model))
+        if resolve_input(cfg.input, cfg.model) != "german":
+            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.embeddings
         settings = cfg.model_dump(mode="json", exclude={"threads", "device"})
         if cfg.backend != "lsa":
             settings["model_hash"] = model_hash(resolve_model(cfg.model))
+            settings["input"] = resolve_input(cfg.input, cfg.model)
+            if settings["input"] != "german":
+                lexicon = config.lexicon.model_dump(mode="json", exclude={"path"})
+                settings["lexicon"] = {
+                    **lexicon,
+                    "source": load_lexicon(config.lexicon.path).source,
+                }
         settings["seed"] = config.seed
         settings["sample"] = config.compute.sample
         return settings
@@ -227,66 +287,34 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
         sources = [inputs[CorpusStage].partitions, inputs[TextStage].partitions]
         todo = jobs(sources, work / "parts", "embeddings", "")
         lsa_only = cfg.backend == "lsa"
-        model = lsa if lsa_only else encoder_for(cfg)
+        model = lsa if lsa_only else encoder_for(cfg, config.lexicon)
         weights = None if lsa_only else fit_encoder(model, config, inputs, out)
+        sections = (cfg.model_dump_json(), config.lexicon.model_dump_json())
         done = inputs.compute.map_partitions(
             Once(embed_partition),
             todo,
             desc="embeddings",
             lsa=lsa,
-            encoder=None if lsa_only else encoder_params(cfg),
+            sections=None if lsa_only else sections,
             weights=None if weights is None else str(weights),
             cache=None if lsa_only else str((inputs.cache_dir or cache_root()) / "embeddings"),
         )
-        self._assemble(todo, done, out, inputs)
+        assemble(todo, done, out, inputs[TextStage].doc_ids)
         lsa.save(out / "lsa")
-        write_json(out / "info.json", self._info(model, done, lsa_only))
-        output = EmbeddingsOutput.read(out, cfg)
+        info = describe(model, done, lsa_only)
+        if lsa_only:
+            info["fingerprint"] = lsa.fingerprint()
+        write_json(out / "info.json", info)
+        output = EmbeddingsOutput.read(out, config)
+        output.fitted_encoder = None if lsa_only else model
         output.embeddings.stats = {k: sum(d[k] for d in done) for k in ("hits", "misses")}
         return output
-
-    @staticmethod
-    def _assemble(todo: list[Job], done: list[dict[str, Any]], out: Path, inputs: Inputs) -> None:
-        """The partitions' arrays concatenated into the stage's files, and the document ids."""
-        targets = [job.target for job in todo]
-        shifts = np.concatenate([[0], np.cumsum([d["documents"] for d in done])])[:-1]
-        files = {
-            "doc": out / "doc_vectors.npy",
-            "paragraph": out / "paragraph_vectors.npy",
-            "lsa_doc": out / "lsa" / "doc_vectors.npy",
-            "lsa_paragraph": out / "lsa" / "paragraph_vectors.npy",
-        }
-        for name, target in files.items():
-            stack_npy([part_file(t, name) for t in targets], target)
-        stack_npy([part_file(t, "index") for t in targets], out / "paragraph_index.npy", shifts)
-        write_json(out / "doc_ids.json", inputs[TextStage].doc_ids)
-
-    @staticmethod
-    def _info(model: Any, done: list[dict[str, Any]], lsa_only: bool) -> dict[str, Any]:
-        documents = sum(d["documents"] for d in done)
-        if lsa_only:
-            fingerprint = model.fingerprint()
-            return {
-                "backend": "lsa",
-                "model": model.name,
-                "dim": model.dim,
-                "fingerprint": fingerprint,
-            }
-        return {
-            "backend": getattr(model, "backend", type(model).__name__),
-            "model": model.name,
-            "dim": int(model.dim),
-            "fingerprint": model.fingerprint(),
-            "n_docs": documents,
-            "n_paragraphs": sum(d["paragraphs"] for d in done),
-            "article_pooling": "token-weighted mean of paragraphs",
-        }
 
     def save(self, output: EmbeddingsOutput, folder: Path, config: ExperimentConfig) -> None:
         link_tree(output.folder, folder)
 
     def load(self, folder: Path, config: ExperimentConfig) -> EmbeddingsOutput:
-        return EmbeddingsOutput.read(folder, config.embeddings)
+        return EmbeddingsOutput.read(folder, config)
 
     def metrics(self, output: EmbeddingsOutput) -> dict[str, Any]:
         emb = output.embeddings
