@@ -17,8 +17,9 @@ from toolkit.experiment import Run, config_from_mapping, execute
 from toolkit.experiment.compute import DaskCompute, LocalCompute, make_compute
 from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
 
-# The demo corpus (51 articles) in partitions of 8, fitted on a sample of 40 of them, searched
-# in shards of 24: every partitioned path runs, on the cluster as in this process.
+# The demo corpus (51 articles) in partitions of 8, fitted on a sample of 40 of them (clusters
+# carried to the other 11), searched in shards of 24: every partitioned path runs, on the
+# cluster as in this process.
 CONFIG = {
     "name": "compute",
     "seed": 3,
@@ -26,6 +27,7 @@ CONFIG = {
     "text": {"phrases": {"min_count": 3}},
     "topics": {"num_topics": 4, "passes": 5, "stability_seeds": 0, "holdout": 0.0},
     "embeddings": {"backend": "lsa", "lsa_dims": 20},
+    "clusters": {"reduce": {"method": "none"}, "layout": False, "num_clusters": 4},
     "themes": {
         "arms": {"description": "Rüstung und Munition", "seeds": ["Munition", "Rüstung"]},
         "nato": {"description": "Beitritt zur NATO", "seeds": ["Beitritt", "Mitglied"]},

@@ -177,9 +177,32 @@ def assign_themes(
     )
     scores = scorer.score(paragraph_tokens, paragraph_vectors, topic_scores)
     labels = scorer.assign(scores)
-    names = scorer.themes_
-    lengths = np.array([max(len(tokens), 1) for tokens in paragraph_tokens], dtype=np.float64)
+    themes, paragraphs = theme_tables(
+        doc_ids, index, paragraph_tokens, scores, labels, scorer.themes_
+    )
+    metrics = {
+        **share_metrics(labels, themes["theme"].tolist(), scorer.themes_),
+        "settings": scorer.settings_,
+        "evidence": evidence_kinds(scorer, paragraph_vectors, topic_scores),
+    }
+    return ThemeResult(themes=themes, paragraphs=paragraphs, terms=scorer.terms_, metrics=metrics)
 
+
+def theme_tables(
+    doc_ids: list[str],
+    paragraph_index: np.ndarray,
+    paragraph_tokens: list[list[str]],
+    scores: np.ndarray,
+    labels: list[str],
+    names: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``themes.csv`` and ``theme_paragraphs.csv`` of scored paragraphs (module docstring).
+
+    The tables of consecutive runs of documents, written one after the other, are the tables of
+    all of them: every row depends on its own document only.
+    """
+    index = np.asarray(paragraph_index, dtype=np.int64).reshape(-1, 2)
+    lengths = np.array([max(len(tokens), 1) for tokens in paragraph_tokens], dtype=np.float64)
     paragraphs = pd.DataFrame(
         {
             "doc_id": [doc_ids[d] for d in index[:, 0]],
@@ -192,21 +215,35 @@ def assign_themes(
     for k, name in enumerate(names):
         paragraphs[name] = scores[:, k]
     themes = _article_table(doc_ids, index[:, 0], lengths, scores, labels, names)
+    return themes, paragraphs
 
-    n = max(len(labels), 1)
-    metrics = {
+
+def share_metrics(
+    paragraph_labels: list[str], document_themes: list[str], names: list[str]
+) -> dict[str, object]:
+    """Counts and shares of paragraphs and articles per theme (and ``none``).
+
+    >>> share_metrics(["a", "none"], ["a"], ["a"])["paragraph_share"]
+    {'a': 0.5, 'none': 0.5}
+    """
+    paragraphs, documents = max(len(paragraph_labels), 1), max(len(document_themes), 1)
+    return {
         "themes": names,
-        "paragraphs": len(labels),
-        "documents": len(doc_ids),
-        "paragraph_share": {name: labels.count(name) / n for name in [*names, NONE]},
-        "document_share": {
-            name: float((themes["theme"] == name).mean()) if len(themes) else 0.0
-            for name in [*names, NONE]
-        },
-        "settings": scorer.settings_,
-        "evidence": ["lexical"]
-        + (["tfidf"] if scorer.tfidf_ is not None else [])
-        + (["semantic"] if paragraph_vectors is not None and scorer.prototypes_ is not None else [])
-        + (["topic"] if topic_scores is not None else []),
+        "paragraphs": len(paragraph_labels),
+        "documents": len(document_themes),
+        "paragraph_share": {n: paragraph_labels.count(n) / paragraphs for n in [*names, NONE]},
+        "document_share": {n: document_themes.count(n) / documents for n in [*names, NONE]},
     }
-    return ThemeResult(themes=themes, paragraphs=paragraphs, terms=scorer.terms_, metrics=metrics)
+
+
+def evidence_kinds(
+    scorer: ThemeScorer, paragraph_vectors: np.ndarray | None, topic_scores: np.ndarray | None
+) -> list[str]:
+    """The kinds of evidence the scores combined."""
+    semantic = paragraph_vectors is not None and scorer.prototypes_ is not None
+    return (
+        ["lexical"]
+        + (["tfidf"] if scorer.tfidf_ is not None else [])
+        + (["semantic"] if semantic else [])
+        + (["topic"] if topic_scores is not None else [])
+    )

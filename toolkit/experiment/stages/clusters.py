@@ -1,4 +1,11 @@
-"""The clusters stage: articles (or paragraphs) reduced, clustered, labelled and evaluated."""
+"""The clusters stage: articles (or paragraphs) reduced, clustered, labelled and evaluated.
+
+Reduction, clustering and labels are fitted on the client, on the sample (every article of a
+corpus that fits ``compute.sample``). Beyond the sample, each partition's units join the
+cluster with the most similar mean vector (:class:`~toolkit.clusters.centroids.NearestCentroid`)
+in a task; they have no place on the 2-D map (``x``, ``y`` and the reduced vectors are NaN), and
+the metrics are those of the fitted sample.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +13,31 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from toolkit.clusters import ClusterResult, Reduction, combine_vectors, fit_clusters
+from toolkit.clusters.centroids import NearestCentroid
+from toolkit.corpus.parquet import read_columns
+from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, stack_npy
 from toolkit.experiment.schema import ClustersConfig, ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.embeddings import EmbeddingsOutput, EmbeddingsStage
 from toolkit.experiment.stages.text import TextStage
+from toolkit.io import read_npy, write_npy
 
 
-def cluster_input(cfg: ClustersConfig, emb: EmbeddingsOutput) -> np.ndarray:
-    """The vectors the section asks to cluster, of articles or of paragraphs."""
-    paragraphs = cfg.unit == "paragraph"
-    model = np.asarray(
-        emb.embeddings.paragraph_vectors if paragraphs else emb.embeddings.doc_vectors
-    )
-    lsa = np.asarray(emb.lsa_paragraph_vectors if paragraphs else emb.lsa_doc_vectors)
-    if cfg.vectors == "embeddings":
-        return model
-    if cfg.vectors == "lsa":
-        return lsa
-    return combine_vectors([model, lsa], [1.0, 1.0])
+def vector_files(cfg: ClustersConfig, emb: EmbeddingsOutput) -> list[Path]:
+    """The files of the vectors the section asks to cluster (of articles or of paragraphs)."""
+    kind = "paragraph_vectors.npy" if cfg.unit == "paragraph" else "doc_vectors.npy"
+    model, lsa = emb.folder / kind, emb.folder / "lsa" / kind
+    return {"embeddings": [model], "lsa": [lsa], "combined": [model, lsa]}[cfg.vectors]
+
+
+def unit_vectors(files: list[str | Path], rows: slice | np.ndarray) -> np.ndarray:
+    """Rows ``rows`` of the cluster input: one kind of vectors, or both combined."""
+    blocks = [np.asarray(read_npy(path, mmap=True)[rows]) for path in files]
+    return blocks[0] if len(blocks) == 1 else combine_vectors(blocks, [1.0] * len(blocks))
 
 
 def cluster_params(cfg: ClustersConfig) -> dict[str, Any]:
@@ -35,34 +46,124 @@ def cluster_params(cfg: ClustersConfig) -> dict[str, Any]:
     return {"reduction": Reduction(**cfg.reduce.model_dump()), **params}
 
 
+def assign_partition(
+    job: Job, model: NearestCentroid, files: list[str], bounds: np.ndarray
+) -> dict[str, Any]:
+    """Task: the nearest cluster of every unit of one partition (rows ``bounds[i]:bounds[i+1]``
+    of the vector files), written as npy."""
+    rows = slice(int(bounds[job.number]), int(bounds[job.number + 1]))
+    write_npy(job.target, model.predict(unit_vectors(files, rows)).astype(np.int64))
+    return {"units": rows.stop - rows.start}
+
+
+def unit_id(doc_ids: list[str], document: int, paragraph: int) -> str:
+    """An article's id, or ``<id>#<paragraph>`` for a paragraph."""
+    return doc_ids[document] if paragraph < 0 else f"{doc_ids[document]}#{paragraph}"
+
+
+def _column(parts: Any, name: str) -> list[Any]:
+    return [v for path in parts.paths for v in read_columns(path, [name]).column(name).to_pylist()]
+
+
 class ClustersStage(Stage[ClusterResult]):
     name: ClassVar[str] = "clusters"
+    version: ClassVar[int] = 2
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
 
+    def settings(self, config: ExperimentConfig) -> dict[str, Any]:
+        return {**super().settings(config), "sample": config.compute.sample}
+
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> ClusterResult:
-        cfg = config.clusters
-        documents = inputs[CorpusStage].documents
-        tokens = inputs[TextStage].tokens
-        labels = [d.label for d in documents]
+        cfg, emb = config.clusters, inputs[EmbeddingsStage]
+        parts = inputs[CorpusStage].partitions
+        positions = sample_positions(len(parts), config.compute.sample, config.seed)
+        doc_ids = _column(parts, "id")
+        # the units, (document, paragraph or -1): articles, or the rows of paragraph vectors
         if cfg.unit == "paragraph":
-            index, unit_tokens = tokens.paragraph_units()
-            unit_ids = [f"{documents[d].id}#{p}" for d, p in index]
-            labels = [labels[d] for d, _ in index]
+            units = np.asarray(emb.embeddings.paragraph_index, dtype=np.int64)
         else:
-            index, unit_ids, unit_tokens = None, [d.id for d in documents], tokens.documents()
-        result = fit_clusters(
-            unit_ids,
-            cluster_input(cfg, inputs[EmbeddingsStage]),
-            unit_tokens,
-            **cluster_params(cfg),
-            seed=config.seed,
-            true_labels=labels if any(label is not None for label in labels) else None,
-        )
-        if index is not None:
+            units = np.column_stack([np.arange(len(doc_ids)), np.full(len(doc_ids), -1)])
+        chosen = np.ones(len(units), bool)
+        if positions is not None:
+            chosen = np.isin(units[:, 0], positions)
+        files = vector_files(cfg, emb)
+        fitted = self._fit(config, inputs, positions, units[chosen], chosen, doc_ids, files)
+        if positions is not None:
+            fitted = self._assign(inputs, fitted, chosen, files, units, doc_ids)
+        if cfg.unit == "paragraph":
             # clusters.csv keeps doc_id a real document id and says which paragraph
-            result.assignments["doc_id"] = [documents[d].id for d, _ in index]
-            result.assignments.insert(1, "paragraph", [p for _, p in index])
-        return result
+            fitted.assignments["doc_id"] = [doc_ids[d] for d in units[:, 0]]
+            fitted.assignments.insert(1, "paragraph", units[:, 1])
+        return fitted
+
+    def _fit(
+        self,
+        config: ExperimentConfig,
+        inputs: Inputs,
+        positions: np.ndarray | None,
+        units: np.ndarray,
+        chosen: np.ndarray,
+        doc_ids: list[str],
+        files: list[Path],
+    ) -> ClusterResult:
+        """Reduction, clusters and labels of the sample's ``units`` (rows ``chosen`` of the
+        vector files; every unit without a sample)."""
+        text = inputs[TextStage].sample(positions)
+        tokens = text.paragraph_units()[1] if config.clusters.unit == "paragraph" else None
+        labels = _column(inputs[CorpusStage].partitions, "label")
+        return fit_clusters(
+            [unit_id(doc_ids, d, p) for d, p in units],
+            unit_vectors(files, slice(None) if positions is None else np.flatnonzero(chosen)),
+            tokens if tokens is not None else text.documents(),
+            **cluster_params(config.clusters),
+            seed=config.seed,
+            true_labels=[labels[d] for d in units[:, 0]] if any(labels) else None,
+        )
+
+    def _assign(
+        self,
+        inputs: Inputs,
+        fitted: ClusterResult,
+        chosen: np.ndarray,
+        files: list[Path],
+        units: np.ndarray,
+        doc_ids: list[str],
+    ) -> ClusterResult:
+        """The fitted sample's clusters carried to every unit beyond it, by partition."""
+        sample_labels = fitted.assignments["cluster"].to_numpy()
+        model = NearestCentroid().fit(unit_vectors(files, np.flatnonzero(chosen)), sample_labels)
+        offsets = inputs[TextStage].partitions.offsets
+        bounds = np.searchsorted(units[:, 0], offsets)
+        work = inputs.work_folder()
+        todo = jobs([inputs[TextStage].partitions], work / "parts", "clusters", ".npy")
+        inputs.compute.map_partitions(
+            Once(assign_partition),
+            todo,
+            desc="clusters: assigning",
+            model=model,
+            files=[str(f) for f in files],
+            bounds=bounds,
+        )
+        stack_npy([job.target for job in todo], work / "clusters.npy")
+        clusters = read_npy(work / "clusters.npy").copy()
+        clusters[chosen] = sample_labels
+        coords = np.full((len(units), 2), np.nan)
+        coords[chosen] = fitted.assignments[["x", "y"]].to_numpy()
+        outlier = np.zeros(len(units), bool)
+        outlier[chosen] = fitted.assignments["outlier"].to_numpy()
+        reduced = np.full((len(units), fitted.reduced.shape[1]), np.nan)
+        reduced[chosen] = fitted.reduced
+        assignments = pd.DataFrame(
+            {
+                "doc_id": pd.Series([unit_id(doc_ids, d, p) for d, p in units], dtype=str),
+                "cluster": clusters,
+                "outlier": outlier,
+                "x": coords[:, 0],
+                "y": coords[:, 1],
+            }
+        )
+        metrics = {**fitted.metrics, "fitted_units": int(chosen.sum()), "units": len(units)}
+        return ClusterResult(assignments, fitted.labels, reduced, metrics, fitted.cluster_names)
 
     def save(self, output: ClusterResult, folder: Path, config: ExperimentConfig) -> None:
         output.save(folder)
