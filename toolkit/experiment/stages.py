@@ -32,8 +32,8 @@ from toolkit.io import (
 # Bump a stage's version when its code changes what it writes: old cache entries then miss.
 STAGE_VERSIONS = {
     "corpus": 1,
-    "text": 2,
-    "topics": 1,
+    "text": 3,
+    "topics": 2,
     "embeddings": 3,
     "clusters": 1,
     "themes": 3,
@@ -216,7 +216,7 @@ class TopicsStage:
             reference = text.pipeline.transform(ref_docs).documents()
         result = fit_topics(
             text.tokens,
-            cfg,
+            **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
             seed=ctx.config.seed,
             themes=theme_seeds(ctx.config) if cfg.seeded else None,
             analyze=text.pipeline.transform_text,
