@@ -14,9 +14,16 @@ from gensim.corpora import Dictionary
 from toolkit.corpus.document import Document
 from toolkit.text.tokenized import TokenizedCorpus
 from toolkit.topics import (
+    Coherence,
+    Diversity,
+    FittedTopics,
+    HeldOutPerplexity,
     LdaTopicModel,
+    ModelSpec,
     NmfTopicModel,
+    Stability,
     TopicsResult,
+    evaluate_topics,
     fit_topics,
     infer_topics,
     seeded_eta,
@@ -25,7 +32,9 @@ from toolkit.topics import (
     topic_stability,
     topics_over_time,
 )
+from toolkit.topics.base import top_words, word_relevance
 from toolkit.topics.evaluate import heldout_log_likelihood, match_topics
+from toolkit.topics.select import recommend_num_topics
 
 GROUPS = {
     "military": ["nato", "munition", "panzer", "armee", "soldat", "waffe", "front", "rüstung"],
@@ -380,3 +389,76 @@ def test_default_lda_on_10kgnad(gnad_csv):
     nmi = normalized_mutual_info_score(labels, result.doc_topics.argmax(axis=1))
     assert nmi >= 0.40, os.linesep.join(map(str, (nmi, result.metrics)))
     assert result.metrics["coherence_c_npmi"] >= 0.05
+
+
+# --- evaluators, relevance, choosing K ------------------------------------------------------
+
+
+def test_evaluators_compose_and_refit():
+    corpus, _ = synthetic_corpus()
+    texts, dictionary = corpus.documents(), corpus.dictionary
+    spec = ModelSpec("lda", num_topics=3, passes=5)
+    model = spec.build(seed=0).fit(texts, dictionary)
+    vocabulary = [dictionary[i] for i in range(len(dictionary))]
+    topics = FittedTopics(top_words(model.topic_word_, vocabulary, 25))
+    evaluators = [
+        Coherence(texts, dictionary, "c_npmi", top_n=8),
+        Diversity(top_n=8),
+        Stability(spec.build, texts, dictionary, seed=0, seeds=2, top_n=8),
+        HeldOutPerplexity(spec.build, texts, dictionary, seed=0, share=0.2, num_topics=3),
+    ]
+    metrics, seconds = evaluate_topics(topics, evaluators)
+    assert list(seconds) == ["coherence_c_npmi", "diversity", "stability", "heldout_perplexity"]
+    assert metrics["coherence_c_npmi"] > 0.2 and len(metrics["coherence_c_npmi_per_topic"]) == 3
+    assert metrics["diversity"] == 1.0  # three groups of eight words, nothing shared
+    assert metrics["stability"] == 1.0 and len(metrics["stability_per_topic"]) == 3
+    assert metrics["heldout_units"] == 12
+    assert 1 < metrics["heldout_perplexity"] < len(dictionary)
+    # too few units to hold any out: only the count is reported
+    few = HeldOutPerplexity(spec.build, texts[:4], dictionary, seed=0, share=0.5, num_topics=3)
+    assert few(topics) == {"heldout_units": 0}
+
+
+def test_relevance_ranks_the_topic_table_and_keeps_probabilities():
+    corpus, _ = synthetic_corpus()
+    # "nato" in every document: frequent everywhere, so relevance ranks it lower
+    for doc in corpus.paragraphs:
+        doc[0].extend(["nato"] * 3)
+    corpus.dictionary.add_documents([["nato"]])
+    by_probability = fit_topics(corpus, **quick_config(relevance=1.0, stability_seeds=0))
+    by_relevance = fit_topics(corpus, **quick_config(relevance=0.0, stability_seeds=0))
+    assert "nato" in set(by_probability.topic_table.query("rank == 1").word)
+    assert "nato" not in set(by_relevance.topic_table.query("rank <= 3").word)
+    # the weight column stays p(w | k), whatever the order
+    table = by_relevance.topic_table
+    row = table[(table.topic == 0) & (table.word == "nato")].iloc[0]
+    vocab = by_relevance.vocabulary.index("nato")
+    assert row.weight == pytest.approx(by_relevance.topic_word[0, vocab])
+    with pytest.raises(ValueError, match="relevance"):
+        word_relevance(by_relevance.topic_word, np.ones(len(vocabulary_of(corpus))), 1.5)
+
+
+def vocabulary_of(corpus: TokenizedCorpus) -> list[str]:
+    return [corpus.dictionary[i] for i in range(len(corpus.dictionary))]
+
+
+def test_recommend_num_topics_rule():
+    summary = pd.DataFrame(
+        {
+            "topics.num_topics": ["20", "5", "9", "50"],
+            "topics.coherence_c_npmi": [0.095, 0.06, 0.09, 0.12],
+            "topics.stability": [0.85, 0.95, 0.92, 0.55],
+        }
+    )
+    choice = recommend_num_topics(summary)
+    assert choice.num_topics == 9 and choice.eligible == [5, 9, 20]
+    assert "within 0.01 of the best (0.095, K = 20)" in choice.rule
+    assert recommend_num_topics(summary, tolerance=0.0).num_topics == 20
+    assert recommend_num_topics(summary, min_stability=0.5).num_topics == 50
+    # no K is stable enough: all are considered, and the rule says so
+    shaky = recommend_num_topics(summary, min_stability=0.99)
+    assert shaky.num_topics == 50 and "none reached stability 0.99" in shaky.rule
+    # a sweep without stability refits: coherence alone
+    assert recommend_num_topics(summary.drop(columns="topics.stability")).num_topics == 50
+    with pytest.raises(ValueError, match="coherence_c_npmi"):
+        recommend_num_topics(summary.drop(columns="topics.coherence_c_npmi"))

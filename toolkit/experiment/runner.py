@@ -223,8 +223,10 @@ def run_sweep(
 ) -> Path:
     """Run every point of a sweep grid, each into its own run folder, and write a summary.
 
-    The sweep folder holds one run folder per point (``num_topics=5`` …), ``sweep.json`` and
-    ``summary.csv`` (the points' headline metrics, one row per point).
+    The sweep folder holds one run folder per point (``num_topics=5`` …), ``sweep.json``,
+    ``summary.csv`` (the points' headline metrics, one row per point) and, for a K sweep,
+    ``recommendation.json`` (the K :func:`~toolkit.topics.select.recommend_num_topics`
+    recommends, and its rule in words).
     """
     import pandas as pd
 
@@ -251,7 +253,12 @@ def run_sweep(
             if isinstance(value, int | float):
                 row[f"{stage}.{metric}"] = value
         rows.append(row)
-    write_csv(parent / "summary.csv", pd.DataFrame(rows))
+    summary = pd.DataFrame(rows)
+    write_csv(parent / "summary.csv", summary)
+    if {"topics.num_topics", "topics.coherence_c_npmi"} <= set(summary.columns):
+        from toolkit.topics.select import recommend_num_topics
+
+        write_json(parent / "recommendation.json", recommend_num_topics(summary).to_dict())
     write_json(
         parent / "sweep.json",
         {
