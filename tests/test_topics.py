@@ -377,18 +377,27 @@ def read_gnad(path: Path) -> tuple[list[Document], list[str]]:
 
 
 @pytest.mark.slow
-def test_default_lda_on_10kgnad(gnad_csv):
+def test_default_topics_on_10kgnad(gnad_csv):
+    """The issue's criteria that the toolkit can check alone (the peers suite checks the rest)."""
     from sklearn.metrics import normalized_mutual_info_score
 
     from toolkit.text import TextPipeline
 
     docs, labels = read_gnad(gnad_csv)
-    corpus = TextPipeline().fit_transform(docs)
-    config = dict(num_topics=9, stability_seeds=0, coherence=["c_npmi"], holdout=0.0)
-    result = fit_topics(corpus, **config, seed=0)
+    pipeline = TextPipeline(extra_stopwords=["standard", "derstandard"])
+    corpus = pipeline.fit_transform(docs)
+    # the agency disclaimer closes 12 of the 1,028 articles: found and removed
+    [(sentence, count)] = pipeline.boilerplate_.sentences_.items()
+    assert "Agenturmeldungen" in sentence and count == 12
+    result = fit_topics(corpus, num_topics=9, stability_seeds=2, coherence=["c_npmi", "c_v"])
     nmi = normalized_mutual_info_score(labels, result.doc_topics.argmax(axis=1))
-    assert nmi >= 0.40, os.linesep.join(map(str, (nmi, result.metrics)))
-    assert result.metrics["coherence_c_npmi"] >= 0.05
+    metrics = result.metrics
+    report = os.linesep.join(map(str, (nmi, metrics, result.labels)))
+    assert nmi >= 0.44, report
+    assert metrics["stability"] >= 0.9, report
+    assert metrics["coherence_c_npmi"] >= 0.07 and metrics["coherence_c_v"] >= 0.6, report
+    top = set(result.topic_table.query("rank <= 10").word)
+    assert not {"volltext", "agenturmeldung_basieren", "rechtlich_grund"} & top, report
 
 
 # --- evaluators, relevance, choosing K ------------------------------------------------------
