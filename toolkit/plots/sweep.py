@@ -15,10 +15,10 @@ from toolkit.topics.select import (
 )
 
 PANELS = (
-    ("topics.coherence_c_npmi", "Kohärenz NPMI"),
-    ("topics.coherence_c_v", "Kohärenz c_v"),
-    ("topics.diversity", "Diversität"),
-    ("topics.stability", "Stabilität (Seeds)"),
+    ("topics.coherence_c_npmi", "Coherence NPMI"),
+    ("topics.coherence_c_v", "Coherence c_v"),
+    ("topics.diversity", "Diversity"),
+    ("topics.stability", "Stability (seeds)"),
 )
 
 
@@ -32,7 +32,7 @@ def tradeoff_panel(ax: Axes, summary: pd.DataFrame) -> None:
     >>> fig, ax = plt.subplots()
     >>> tradeoff_panel(ax, s)
     >>> ax.get_title(loc="left")
-    'Empfohlen: K = 9'
+    'Recommended: K = 9'
     """
     choice = recommend_num_topics(summary)
     data = summary.assign(**{K_COLUMN: pd.to_numeric(summary[K_COLUMN])}).sort_values(K_COLUMN)
@@ -44,10 +44,12 @@ def tradeoff_panel(ax: Axes, summary: pd.DataFrame) -> None:
     best = data[data[K_COLUMN] == choice.num_topics]
     ax.scatter(best[STABILITY_COLUMN], best[COHERENCE_COLUMN], s=160, facecolors="none",
                edgecolors="tab:red", linewidths=1.5, zorder=3)  # fmt: skip
-    ax.axvline(choice.min_stability, color="tab:red", linestyle=":", linewidth=1)
-    ax.set_xlabel("Stabilität (Seeds)")
-    ax.set_ylabel("Kohärenz NPMI")
-    ax.set_title(f"Empfohlen: K = {choice.num_topics}", loc="left")
+    # the stability threshold, when it separates points (else it would squeeze them together)
+    if x.min() < choice.min_stability + 0.05:
+        ax.axvline(choice.min_stability, color="tab:red", linestyle=":", linewidth=1)
+    ax.set_xlabel("Stability (seeds)")
+    ax.set_ylabel("Coherence NPMI")
+    ax.set_title(f"Recommended: K = {choice.num_topics}", loc="left")
 
 
 def sweep_figure(summary: pd.DataFrame, x: str) -> Figure:
