@@ -1,5 +1,6 @@
 # Two commands for a fresh clone (Python 3.11, no conda):
-#   make run    set up .venv and run the main job (experiments/seed.yaml)
+#   make run    set up .venv and run the main job (experiments/demo.yaml: the seed article and
+#               the demo corpus) into runs/demo-<timestamp>/ with its report
 #   make test   set up .venv and run the test suite
 PYTHON ?= python3
 VENV := .venv
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 run: setup
-	$(BIN)/toolkit run experiments/seed.yaml
+	$(BIN)/toolkit run experiments/demo.yaml
 
 # the default suite, then the slow evaluations on 10kgnad (`-m slow`, deselected by default)
 test: setup

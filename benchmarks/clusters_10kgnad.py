@@ -19,9 +19,14 @@ from typing import Any
 
 import numpy as np
 
-from toolkit.clusters import assign_outliers, cluster_metrics, combine_vectors, reduce_vectors
-from toolkit.clusters.cluster import fit_cluster_labels
-from toolkit.config import ClustersConfig, ReduceConfig
+from toolkit.clusters import (
+    Reduction,
+    assign_outliers,
+    cluster_metrics,
+    combine_vectors,
+    fit_cluster_labels,
+    reduce_vectors,
+)
 from toolkit.corpus import Document
 from toolkit.embeddings import (
     LsaEncoder,
@@ -68,16 +73,16 @@ def vector_sets(docs: list[Document]) -> tuple[dict[str, np.ndarray], dict[str, 
 
 
 def run_clusterings(reduced: np.ndarray, truth: list[str | None]) -> list[dict[str, Any]]:
-    setups: list[tuple[str, ClustersConfig, bool]] = [
-        ("kmeans auto", ClustersConfig(method="kmeans", num_clusters="auto"), False),
-        ("kmeans k=9", ClustersConfig(method="kmeans", num_clusters=9), False),
-        ("hdbscan", ClustersConfig(method="hdbscan"), False),
-        ("hdbscan + assign", ClustersConfig(method="hdbscan"), True),
+    setups: list[tuple[str, dict[str, Any], bool]] = [
+        ("kmeans auto", {"method": "kmeans", "num_clusters": "auto"}, False),
+        ("kmeans k=9", {"method": "kmeans", "num_clusters": 9}, False),
+        ("hdbscan", {"method": "hdbscan"}, False),
+        ("hdbscan + assign", {"method": "hdbscan"}, True),
     ]
     rows = []
     for name, config, assign in setups:
         start = time.perf_counter()
-        labels, info = fit_cluster_labels(reduced, config, SEED)
+        labels, info = fit_cluster_labels(reduced, **config, seed=SEED)
         outlier_share = float((labels == -1).mean())
         if assign:
             labels = assign_outliers(reduced, labels)
@@ -105,7 +110,7 @@ def main() -> None:
     sets, vector_seconds = vector_sets(docs)
     results: list[dict[str, Any]] = []
     for vectors_name, vectors in sets.items():
-        for reduce in (ReduceConfig(method="none"), ReduceConfig()):
+        for reduce in (Reduction(method="none"), Reduction()):
             start = time.perf_counter()
             reduced = reduce_vectors(vectors, reduce, SEED)
             reduce_seconds = time.perf_counter() - start
@@ -144,7 +149,7 @@ def main() -> None:
             "seed": SEED,
             "note": "timings are wall-clock on a busy shared 2-core machine",
             "vector_seconds": vector_seconds,
-            "defaults": ClustersConfig().model_dump(mode="json"),
+            "defaults": {"reduction": vars(Reduction()), "method": "kmeans", "k": "auto"},
             "results": results,
         },
     )

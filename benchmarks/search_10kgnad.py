@@ -28,14 +28,14 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.config import SearchConfig
 from toolkit.corpus.document import Document
 from toolkit.embeddings import LsaEncoder, SentenceTransformerEncoder, embed_corpus
 from toolkit.io import read_jsonl, read_npy, write_json
 from toolkit.search import SearchIndex
 from toolkit.search.dense import cosine_scores, normalize_rows, top_k_of_scores
 from toolkit.search.fusion import weighted_rrf
-from toolkit.search.index import DOC_WEIGHTS, FUSION_DEPTH, QUERY_WEIGHTS
+from toolkit.search.index import DOC_WEIGHTS, QUERY_WEIGHTS
+from toolkit.search.ranking import FUSION_DEPTH
 from toolkit.text import TextPipeline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -130,7 +130,7 @@ def main() -> None:
 
     ids = [d.id for d in docs]
     t0 = time.perf_counter()
-    index = SearchIndex.build(ids, doc_tokens, SearchConfig(), dense, lsa=lsa, topics=topics)
+    index = SearchIndex().fit(ids, doc_tokens, dense, lsa=lsa, topics=topics)
     t_build = time.perf_counter() - t0
 
     query_sets = {"dev": list(read_jsonl(DEV_QUERIES))}
@@ -263,7 +263,7 @@ def tune(index: SearchIndex, labels: np.ndarray, dev: list[dict]) -> dict:
 
 
 def fused_top(rankings: dict[str, np.ndarray], weights: dict[str, float], k: int) -> list[int]:
-    fused = weighted_rrf(rankings, weights, SearchConfig().rrf_k)
+    fused = weighted_rrf(rankings, weights, SearchIndex().rrf_k)
     return sorted(fused, key=lambda i: (-fused[i], i))[:k]
 
 

@@ -45,8 +45,7 @@ def _isolated_cache(
 @pytest.fixture(scope="session")
 def seed_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One run of experiments/seed.yaml for the whole session (read-only for tests)."""
-    from toolkit.config import load_config
-    from toolkit.experiment.runner import execute
+    from toolkit.experiment import execute, load_config
     from toolkit.progress import set_quiet
 
     set_quiet(True)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,20 +14,21 @@ import pytest
 
 from toolkit.clusters import (
     ClusterResult,
+    Reduction,
     assign_outliers,
     auto_num_clusters,
     cluster_metrics,
     cluster_names,
-    cluster_vectors,
     combine_vectors,
+    fit_cluster_labels,
     fit_clusters,
     label_clusters,
     layout_2d,
     reduce_vectors,
 )
-from toolkit.config import ClustersConfig, ReduceConfig
+from toolkit.errors import RunError, ToolkitWarning
 
-NO_UMAP = ReduceConfig(method="none")
+NO_UMAP = Reduction(method="none")
 
 
 def blobs(sizes: list[int], dim: int = 8, spread: float = 0.05, seed: int = 0) -> np.ndarray:
@@ -148,7 +151,7 @@ def test_kmeans_auto_k_rule_and_pure_clusters() -> None:
         20,
     ]
     points = reduce_vectors(blobs([10, 12, 14]), NO_UMAP, seed=0)
-    labels = cluster_vectors(points, ClustersConfig(method="kmeans", num_clusters="auto"), seed=0)
+    labels, _ = fit_cluster_labels(points, method="kmeans", num_clusters="auto", seed=0)
     assert len(set(labels.tolist())) == 4
     truth = np.repeat([0, 1, 2], [10, 12, 14]).astype(str).tolist()
     # Four clusters for three separated groups: one group splits, no cluster mixes groups.
@@ -162,21 +165,20 @@ def test_hdbscan_outliers_share_and_assignment() -> None:
     vectors = np.vstack([dense, scattered])
     ids = [f"d{i}" for i in range(len(vectors))]
     tokens = topic_tokens([20, 20, 4])
-    config = ClustersConfig(
-        reduce=ReduceConfig(method="none", metric="euclidean"),
-        method="hdbscan",
-        min_cluster_size=5,
-        layout=False,
-    )
-    kept = fit_clusters(ids, vectors, tokens, config, seed=0)
+    config = {
+        "reduction": Reduction(method="none", metric="euclidean"),
+        "method": "hdbscan",
+        "min_cluster_size": 5,
+        "layout": False,
+    }
+    kept = fit_clusters(ids, vectors, tokens, **config, seed=0)
     assert kept.metrics["num_clusters"] == 2
     assert kept.metrics["outlier_share"] == pytest.approx(4 / 44)
     assert kept.metrics["outliers_assigned"] is False
     assert (kept.assignments["cluster"].to_numpy()[-4:] == -1).all()
     assert kept.assignments["outlier"].sum() == 4
 
-    config.assign_outliers = True
-    assigned = fit_clusters(ids, vectors, tokens, config, seed=0)
+    assigned = fit_clusters(ids, vectors, tokens, **config, assign_outliers=True, seed=0)
     assert assigned.metrics["outlier_share"] == pytest.approx(4 / 44)
     assert assigned.metrics["outliers_assigned"] is True
     assert (assigned.assignments["cluster"] >= 0).all()
@@ -213,26 +215,30 @@ def test_combine_vectors_weights_cosines() -> None:
 
 def test_one_document_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="at least 2 documents"):
-        fit_clusters(["only"], np.ones((1, 4)), [["nato"]], ClustersConfig(), seed=0)
+        fit_clusters(["only"], np.ones((1, 4)), [["nato"]], seed=0)
 
 
 def test_three_documents_with_default_config() -> None:
     vectors = blobs([2, 1])
-    result = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), ClustersConfig(), seed=0)
+    result = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), seed=0)
     assert result.metrics["reduce"]["method"] == "none"
     assert "at least 10 documents" in result.metrics["reduce"]["skipped_reason"]
     assert result.metrics["layout_method"] == "pca"
     assert result.assignments["cluster"].tolist()[:2] == [result.assignments["cluster"][0]] * 2
     assert result.metrics["num_clusters"] == 2
     assert np.isfinite(result.assignments[["x", "y"]].to_numpy()).all()
-    explicit = ClustersConfig(num_clusters=10, reduce=NO_UMAP)
-    clamped = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), explicit, seed=0)
+    with pytest.warns(ToolkitWarning, match="num_clusters=10 exceeds the 3 documents"):
+        clamped = fit_clusters(
+            ["a", "b", "c"], vectors, topic_tokens([2, 1]), num_clusters=10, reduction=NO_UMAP
+        )
     assert clamped.metrics["clustering"]["k"] == 3
-    assert "num_clusters=10" in clamped.metrics["clustering"]["num_clusters_note"]
-    with pytest.raises(ValueError, match=r"clusters\.num_clusters"):
-        cluster_vectors(vectors, ClustersConfig(num_clusters=0), seed=0)
-    hdb = ClustersConfig(method="hdbscan", reduce=NO_UMAP)
-    tiny = fit_clusters(["a", "b", "c"], vectors, topic_tokens([2, 1]), hdb, seed=0)
+    with pytest.raises(ValueError, match="num_clusters"):
+        fit_cluster_labels(vectors, num_clusters=0)
+    with pytest.raises(ValueError, match="num_clusters"):
+        fit_cluster_labels(vectors, num_clusters=True)
+    tiny = fit_clusters(
+        ["a", "b", "c"], vectors, topic_tokens([2, 1]), method="hdbscan", reduction=NO_UMAP
+    )
     assert tiny.metrics["clustering"]["min_cluster_size"] == 2
 
 
@@ -252,26 +258,27 @@ def seed_paragraphs(seed_file: Path) -> tuple[list[str], np.ndarray, list[list[s
 
 def test_seed_article_paragraphs(seed_file: Path) -> None:
     ids, counts, words = seed_paragraphs(seed_file)
-    config = ClustersConfig(reduce=NO_UMAP)
-    result = fit_clusters(ids, counts, words, config, seed=0)
+    result = fit_clusters(ids, counts, words, reduction=NO_UMAP, label_words=8, seed=0)
     assert result.metrics["reduce"]["skipped_reason"] is None  # UMAP was switched off
     assert result.metrics["num_clusters"] == auto_num_clusters(len(ids))
     assert set(result.labels["cluster"]) == set(result.assignments["cluster"])
-    assert result.labels.groupby("cluster").size().max() == config.label_words
+    assert result.labels.groupby("cluster").size().max() == 8
     check_hdbscan_on_paragraphs(ids, counts, words, NO_UMAP)
 
 
 def check_hdbscan_on_paragraphs(
-    ids: list[str], counts: np.ndarray, words: list[list[str]], reduce: ReduceConfig
+    ids: list[str], counts: np.ndarray, words: list[list[str]], reduce: Reduction
 ) -> None:
-    config = ClustersConfig(method="hdbscan", assign_outliers=True, reduce=reduce)
-    result = fit_clusters(ids, counts, words, config, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ToolkitWarning)
+        result = fit_clusters(
+            ids, counts, words, method="hdbscan", assign_outliers=True, reduction=reduce, seed=0
+        )
     assert len(result.assignments) == len(ids)
     assert result.metrics["reduce"]["method"] == reduce.method
     if result.metrics["num_clusters"] == 0:
         # Thirteen paragraphs of one article may hold no dense group: say so, don't invent one.
         assert result.metrics["outlier_share"] == 1.0
-        assert "min_cluster_size" in result.metrics["clustering"]["hdbscan_note"]
     else:
         assert (result.assignments["cluster"] >= 0).all()
 
@@ -280,11 +287,12 @@ def check_hdbscan_on_paragraphs(
 # determinism and persistence
 
 
-def _fit_blobs(config: ClustersConfig, seed: int = 0) -> ClusterResult:
+def _fit_blobs(seed: int = 0, **params: Any) -> ClusterResult:
     vectors = blobs([12, 10, 8], dim=16, spread=0.2)
     ids = [f"doc{i:02d}" for i in range(len(vectors))]
     truth = ["nato"] * 12 + ["sport"] * 10 + ["boerse"] * 8
-    return fit_clusters(ids, vectors, topic_tokens([12, 10, 8]), config, seed, truth)
+    tokens = topic_tokens([12, 10, 8])
+    return fit_clusters(ids, vectors, tokens, **params, seed=seed, true_labels=truth)
 
 
 def _file_bytes(folder: Path) -> dict[str, bytes]:
@@ -292,16 +300,15 @@ def _file_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def test_same_inputs_same_bytes(tmp_path: Path) -> None:
-    config = ClustersConfig(reduce=NO_UMAP)
-    _fit_blobs(config).save(tmp_path / "a")
-    _fit_blobs(config).save(tmp_path / "b")
+    _fit_blobs(reduction=NO_UMAP).save(tmp_path / "a")
+    _fit_blobs(reduction=NO_UMAP).save(tmp_path / "b")
     first = _file_bytes(tmp_path / "a")
     assert sorted(first) == sorted(ClusterResult.FILES)
     assert first == _file_bytes(tmp_path / "b")
 
 
 def test_save_load_round_trip(tmp_path: Path) -> None:
-    result = _fit_blobs(ClustersConfig(reduce=NO_UMAP, method="hdbscan", min_cluster_size=4))
+    result = _fit_blobs(reduction=NO_UMAP, method="hdbscan", min_cluster_size=4)
     result.save(tmp_path)
     loaded = ClusterResult.load(tmp_path)
     pd.testing.assert_frame_equal(
@@ -318,12 +325,12 @@ def test_save_load_round_trip(tmp_path: Path) -> None:
 
 
 def test_load_names_missing_files(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"reduced\.npy"):
+    with pytest.raises(RunError, match=r"reduced\.npy"):
         ClusterResult.load(tmp_path)
 
 
 def test_layout_off_gives_nan_coordinates() -> None:
-    result = _fit_blobs(ClustersConfig(reduce=NO_UMAP, layout=False))
+    result = _fit_blobs(reduction=NO_UMAP, layout=False)
     assert result.assignments[["x", "y"]].isna().all().all()
     assert result.metrics["layout_method"] is None
     assert layout_2d(np.ones((1, 3)), NO_UMAP, seed=0).tolist() == [[0.0, 0.0]]
@@ -331,29 +338,32 @@ def test_layout_off_gives_nan_coordinates() -> None:
 
 @pytest.mark.slow
 def test_umap_reduction_is_reproducible(tmp_path: Path) -> None:
-    reduce = ReduceConfig(n_neighbors=50, n_components=5)
-    config = ClustersConfig(num_clusters=3, reduce=reduce, layout=False)
-    first = _fit_blobs(config)
+    config = {
+        "reduction": Reduction(n_neighbors=50, n_components=5),
+        "num_clusters": 3,
+        "layout": False,
+    }
+    first = _fit_blobs(**config)
     assert first.reduced.shape == (30, 5)
     assert first.metrics["reduce"]["n_neighbors"] == 29
     assert first.metrics["ari"] == pytest.approx(1.0)
     first.save(tmp_path / "a")
-    _fit_blobs(config).save(tmp_path / "b")
+    _fit_blobs(**config).save(tmp_path / "b")
     assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
 
 
 @pytest.mark.slow
 def test_seed_article_paragraphs_with_umap(seed_file: Path, tmp_path: Path) -> None:
     ids, counts, words = seed_paragraphs(seed_file)
-    check_hdbscan_on_paragraphs(ids, counts, words, ReduceConfig())
-    result = fit_clusters(ids, counts, words, ClustersConfig(), seed=0)
+    check_hdbscan_on_paragraphs(ids, counts, words, Reduction())
+    result = fit_clusters(ids, counts, words, seed=0)
     assert result.metrics["reduce"]["n_neighbors"] == len(ids) - 1
     assert result.reduced.shape == (len(ids), 5)
     assert result.metrics["num_clusters"] == auto_num_clusters(len(ids))
     assert result.metrics["layout_method"] == "umap"
     assert np.isfinite(result.assignments[["x", "y"]].to_numpy()).all()
     result.save(tmp_path / "a")
-    fit_clusters(ids, counts, words, ClustersConfig(), seed=0).save(tmp_path / "b")
+    fit_clusters(ids, counts, words, seed=0).save(tmp_path / "b")
     assert _file_bytes(tmp_path / "a") == _file_bytes(tmp_path / "b")
 
 
@@ -369,8 +379,9 @@ def test_default_clustering_on_10kgnad_lsa(gnad_csv: Path) -> None:
     tokens = [re.findall(r"\w{4,}", row[1].lower()) for row in rows]
     tfidf = TfidfVectorizer(analyzer=lambda doc: doc, min_df=2, max_df=0.5, sublinear_tf=True)
     lsa = TruncatedSVD(100, random_state=0).fit_transform(tfidf.fit_transform(tokens))
-    config = ClustersConfig(reduce=NO_UMAP, layout=False)
     ids = [str(i) for i in range(len(rows))]
-    result = fit_clusters(ids, lsa, tokens, config, seed=0, true_labels=truth)
+    result = fit_clusters(
+        ids, lsa, tokens, reduction=NO_UMAP, layout=False, seed=0, true_labels=truth
+    )
     assert result.metrics["nmi"] > 0.35
     assert 5 <= result.metrics["num_clusters"] <= 20

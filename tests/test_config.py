@@ -7,15 +7,20 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from toolkit.config import (
-    ExperimentConfig,
+from toolkit.errors import ConfigError
+from toolkit.experiment.loading import (
     apply_overrides,
     load_config,
     sweep_points,
     to_yaml,
     validate,
 )
-from toolkit.errors import ConfigError
+from toolkit.experiment.schema import ExperimentConfig
+from toolkit.experiment.stages import enabled_stages, with_requirements
+
+
+def stage_names(config: ExperimentConfig) -> list[str]:
+    return [stage.name for stage in enabled_stages(with_requirements(config))]
 
 
 def write(path: Path, text: str) -> Path:
@@ -40,7 +45,7 @@ def test_shipped_configs_validate(monkeypatch: pytest.MonkeyPatch) -> None:
         config = load_config(path)
         assert isinstance(config, ExperimentConfig)
     seed = load_config(ROOT / "experiments" / "seed.yaml")
-    assert seed.stages() == [
+    assert stage_names(seed) == [
         "corpus",
         "text",
         "topics",
@@ -74,7 +79,8 @@ def test_unknown_section_is_an_error(tmp_path: Path) -> None:
         ("  passes: many\n", "topics.passes"),
         ("  passes: 0\n", "topics.passes"),
         ("  unit: sentence\n", "topics.unit"),
-        ("  num_topics: -2\n", "topics.num_topics"),
+        ("  stability_seeds: -2\n", "topics.stability_seeds"),
+        ("  holdout: true\n", "topics.holdout"),
     ],
 )
 def test_wrong_type_or_impossible_value(tmp_path: Path, extra: str, key: str) -> None:
@@ -147,7 +153,7 @@ def test_sweep_points_form_a_grid() -> None:
 
 def test_absent_sections_do_not_run_and_stages_pull_what_they_need() -> None:
     config = validate({"name": "x", "corpus": {"path": "/tmp"}})
-    assert config.stages() == ["corpus"]
+    assert stage_names(config) == ["corpus"]
     config = validate(
         {
             "name": "x",
@@ -155,7 +161,8 @@ def test_absent_sections_do_not_run_and_stages_pull_what_they_need() -> None:
             "themes": {"a": {"description": "d", "seeds": ["x"]}},
         }
     )
-    assert config.stages() == ["corpus", "text", "embeddings", "themes"]
+    assert stage_names(config) == ["corpus", "text", "embeddings", "themes"]
+    assert config.text is None  # the config itself stays as written
     config = validate({"name": "x", "corpus": {"path": "/tmp"}, "embeddings": {}})
     assert config.embeddings.model == "all-MiniLM-L6-v2"
 
@@ -188,3 +195,17 @@ def test_resolved_yaml_round_trips(tmp_path: Path) -> None:
     text = to_yaml(config)
     again = validate(__import__("yaml").safe_load(text))
     assert again == config
+    relative = to_yaml(config, relative_to=tmp_path)
+    paths = [line.split(": ", 1)[1] for line in relative.splitlines() if "path: " in line]
+    assert paths and not any(p.startswith("/") for p in paths)
+    assert validate(__import__("yaml").safe_load(relative)).corpus.path.as_posix() == paths[0]
+
+
+def test_a_list_of_corpus_paths_resolves_against_the_config(tmp_path: Path) -> None:
+    path = write(tmp_path / "c.yaml", "name: x\ncorpus: {path: [a, sub/b.jsonl]}\n")
+    config = load_config(path)
+    assert config.corpus.paths == [tmp_path / "a", tmp_path / "sub" / "b.jsonl"]
+    text = to_yaml(config, relative_to=tmp_path / "runs" / "r")
+    assert "- ../../a\n" in text and "- ../../sub/b.jsonl\n" in text
+    with pytest.raises(ConfigError, match=r"corpus\.path"):
+        load_config(write(tmp_path / "d.yaml", "name: x\ncorpus: {path: []}\n"))

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.config import CorpusConfig
 from toolkit.corpus import (
     Corpus,
     Document,
@@ -22,7 +21,7 @@ from toolkit.corpus import (
 )
 from toolkit.corpus.delimited import sniff_delimiter
 from toolkit.corpus.seed import is_subheading
-from toolkit.errors import ConfigError, CorpusError
+from toolkit.errors import CorpusError
 from toolkit.progress import set_quiet
 
 SIGNAL = '"Signal an die Rüstungsindustrie"'
@@ -212,7 +211,7 @@ def test_csv_column_mapping_by_name_and_index(tmp_path: Path) -> None:
     path = write(tmp_path / "n.csv", "kategorie;body;quelle\nSport;Ein Tor.;dpa\n")
     doc = Corpus(path, columns={"text": "body", "label": 0, "source": "quelle"}).to_list()[0]
     assert (doc.text, doc.label, doc.source, doc.metadata) == ("Ein Tor.", "Sport", "dpa", {})
-    with pytest.raises(CorpusError, match="'Body' is not a column"):
+    with pytest.raises(CorpusError, match="'Body' for text is not a column"):
         Corpus(path, columns={"text": "Body"}).to_list()
     with pytest.raises(CorpusError, match="no text column"):
         Corpus(path).to_list()
@@ -224,7 +223,7 @@ def test_csv_without_header(tmp_path: Path) -> None:
     two = write(tmp_path / "two.csv", "Sport;Ein Tor.\nKultur;Ein Buch.\n")
     with pytest.raises(CorpusError, match=r"2 columns and no header.*corpus\.columns"):
         Corpus(two, header=False).to_list()
-    with pytest.raises(CorpusError, match="no header; use a 0-based index"):
+    with pytest.raises(CorpusError, match=r"no header .*; use a 0-based index"):
         Corpus(two, header=False, columns={"text": "text"}).to_list()
     with pytest.raises(CorpusError, match="the file has 2 columns"):
         Corpus(two, header=False, columns={"text": 2}).to_list()
@@ -311,7 +310,7 @@ def test_missing_path_and_unknown_format_always_raise(tmp_path: Path) -> None:
         Corpus(tmp_path / "a.json")
     with pytest.raises(CorpusError, match="reads a file, but this is a folder"):
         Corpus(tmp_path, format="csv")
-    with pytest.raises(ConfigError, match="limit"):
+    with pytest.raises(CorpusError, match="limit"):
         Corpus(tmp_path, limit=0)
     with pytest.raises(CorpusError, match="unknown encoding"):
         Corpus(write(tmp_path / "x.txt", "Text."), encoding="klingon").to_list()
@@ -473,10 +472,9 @@ def test_limit(tmp_path: Path) -> None:
     assert [d.id for d in Corpus(path, limit=3)] == ["l/0", "l/1", "l/2"]
 
 
-def test_from_config_and_load_corpus(tmp_path: Path) -> None:
+def test_explicit_format_and_load_corpus(tmp_path: Path) -> None:
     path = write(tmp_path / "c.txt", "Sport,Ein Tor.\n")
-    cfg = CorpusConfig(path=path, format="csv", header=False, columns={"label": 0, "text": 1})
-    doc = Corpus.from_config(cfg).to_list()[0]
+    doc = Corpus(path, "csv", header=False, columns={"label": 0, "text": 1}).to_list()[0]
     assert (doc.id, doc.label, doc.text) == ("c/0", "Sport", "Ein Tor.")
     assert (
         load_corpus(path, format="csv", header=False, columns={"text": 1}).to_list()[0].id == "c/0"
@@ -512,3 +510,16 @@ def test_corpus_info() -> None:
     empty = corpus_info([])
     assert empty["documents"] == 0 and empty["words"]["median"] is None
     assert "dates        none" in format_corpus_info(empty)
+
+
+def test_several_paths_read_as_one_corpus(tmp_path: Path) -> None:
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    write(folder / "a.txt", "Ein Artikel über die NATO.")
+    jsonl = write(tmp_path / "more.jsonl", '{"id": "b", "text": "Noch einer.", "label": "x"}\n')
+    corpus = Corpus([folder, jsonl])
+    assert [d.id for d in corpus] == ["a", "b"]
+    assert corpus.files() == [folder / "a.txt", jsonl]
+    clash = write(tmp_path / "clash.jsonl", '{"id": "a", "text": "Gleiche id."}\n')
+    with pytest.raises(CorpusError, match=r"duplicate id.*'a' was already read"):
+        Corpus([folder, clash]).to_list()

@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from gensim.corpora import Dictionary
 
-from toolkit.config import EmbeddingsConfig
 from toolkit.corpus.document import Document
 from toolkit.embeddings import (
     EmbeddingCache,
@@ -26,7 +25,7 @@ from toolkit.embeddings import (
     resolve_model,
 )
 from toolkit.embeddings.passages import length_batches, passage_budget, pool
-from toolkit.errors import ConfigError, CorpusError, ModelNotFoundError
+from toolkit.errors import CorpusError, ModelNotFoundError
 from toolkit.io import read_npy
 from toolkit.text.tokenized import TokenizedCorpus
 
@@ -394,14 +393,13 @@ def test_embed_corpus_rejects_documents_without_text(encoder: SentenceTransforme
         embed_corpus([Document.from_text("a", "Text."), empty], encoder, cache_dir=None)
 
 
-def test_make_encoder_follows_the_config() -> None:
-    config = EmbeddingsConfig(pooling="max", passage_overlap=8, max_length=128, batch_size=4)
-    encoder = make_encoder(config)
+def test_make_encoder_takes_the_backend_and_its_parameters() -> None:
+    encoder = make_encoder(pooling="max", passage_overlap=8, max_length=128, batch_size=4)
     assert isinstance(encoder, SentenceTransformerEncoder) and isinstance(encoder, Encoder)
     assert (encoder.pooling, encoder.passage_overlap, encoder.max_length) == ("max", 8, 128)
     assert encoder.batch_size == 4
-    with pytest.raises(ConfigError, match="LsaEncoder"):
-        make_encoder(EmbeddingsConfig(backend="lsa"))
+    with pytest.raises(ValueError, match="backend 'lsa'"):
+        make_encoder("lsa")
 
 
 def test_max_length_limits_passages() -> None:

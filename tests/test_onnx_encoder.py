@@ -7,7 +7,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from toolkit.config import EmbeddingsConfig
 from toolkit.embeddings import onnx_export
 from toolkit.embeddings.factory import make_encoder
 from toolkit.embeddings.onnx import OnnxEncoder, pool_tokens, read_sentence_config
@@ -151,7 +150,7 @@ def test_fingerprint_separates_quantisation_and_settings(cache_dir: Path) -> Non
 
 
 def test_factory_builds_the_onnx_backend() -> None:
-    encoder = make_encoder(EmbeddingsConfig(backend="onnx", quantize=False, threads=1))
+    encoder = make_encoder("onnx", quantize=False, threads=1)
     assert isinstance(encoder, OnnxEncoder)
     assert (encoder.quantize, encoder.threads, encoder.dim) == (False, 1, 384)
 

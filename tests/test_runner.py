@@ -9,11 +9,9 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 
-from toolkit.config import load_config
 from toolkit.errors import RunError
-from toolkit.experiment import load_run
-from toolkit.experiment.runner import execute
-from toolkit.experiment.stages import STAGES
+from toolkit.experiment import Interrupted, execute, load_config, load_run
+from toolkit.experiment.stages import BY_NAME
 
 SEED_CONFIG = ROOT / "experiments" / "seed.yaml"
 
@@ -33,9 +31,15 @@ def test_run_folder_layout(seed_run_dir: Path) -> None:
         assert (seed_run_dir / stage).is_dir(), stage
     manifest = json.loads((seed_run_dir / "manifest.json").read_text())
     assert manifest["seed"] == 42 and manifest["python"] and manifest["packages"]["gensim"]
-    assert set(manifest["stages"]) == set(STAGES)
+    assert set(manifest["stages"]) == set(BY_NAME)
     assert all("seconds" in s and "cache_hit" in s for s in manifest["stages"].values())
-    assert any(path.endswith("000_f8d3ef48d24ec83a.txt") for path in manifest["inputs"])
+    inputs = manifest["stages"]["corpus"]["settings"]["files"]
+    assert list(inputs) == ["000_f8d3ef48d24ec83a.txt"]
+    # every artifact is listed with its size and checksum, and no path of this machine
+    assert set(manifest["artifacts"]) == set(files_of(seed_run_dir))
+    assert str(ROOT) not in (seed_run_dir / "manifest.json").read_text()
+    config_text = (seed_run_dir / "config.yaml").read_text()
+    assert "path: ../" in config_text and ": /" not in config_text
     # nothing in the folder names the folder itself, so it can be moved
     for path, data in files_of(seed_run_dir).items():
         assert seed_run_dir.name.encode() not in data, path
@@ -95,11 +99,11 @@ def test_interrupted_run_leaves_nothing_half_written_and_resumes(
     config = load_config(SEED_CONFIG)
     out = tmp_path / "runs" / "crash"
 
-    def crash(ctx: object) -> None:
+    def crash(config: object, inputs: object) -> None:
         raise KeyboardInterrupt("simulated crash")
 
-    monkeypatch.setattr(STAGES["clusters"], "compute", crash)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(BY_NAME["clusters"], "compute", crash)
+    with pytest.raises(Interrupted, match="run the same command again to resume from 'clusters'"):
         execute(config, out, cache)
     assert not out.exists()
     assert list((tmp_path / "runs").iterdir()) == []  # no partial folder left behind
@@ -119,7 +123,7 @@ def test_run_queries(seed_run_dir: Path) -> None:
     assert abs(topics["share"].sum() - 1) < 1e-6
     assert topics["label"].iloc[0] == "membership"
     result = run.search("Munitionsproduktion", k=1)
-    assert list(result.columns[:3]) == ["id", "score", "title"]
+    assert list(result.columns[:5]) == ["rank", "id", "match", "score", "title"]
     with pytest.raises(ValueError, match="empty query"):
         run.search("   ")
     with pytest.raises(RunError, match="unknown document id"):
@@ -137,7 +141,7 @@ def test_load_run_errors(tmp_path: Path) -> None:
 
 
 def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
-    from toolkit.experiment.runner import run_sweep
+    from toolkit.experiment import run_sweep
 
     config = tmp_path / "sweep.yaml"
     config.write_text(

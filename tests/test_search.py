@@ -10,7 +10,6 @@ import pytest
 import simplemma
 import stopwordsiso
 
-from toolkit.config import AnnConfig, SearchConfig
 from toolkit.errors import RunError
 from toolkit.search import Hit, SearchIndex, near_duplicates
 from toolkit.search.dense import exact_top_k, normalize_rows
@@ -202,7 +201,7 @@ def corpus(encoder):
 
 @pytest.fixture(scope="module")
 def index(corpus) -> SearchIndex:
-    return SearchIndex.build(IDS, corpus["tokens"], SearchConfig(), dense=corpus["dense"])
+    return SearchIndex().fit(IDS, corpus["tokens"], dense=corpus["dense"])
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
@@ -221,7 +220,7 @@ def test_similar_finds_the_paraphrase(corpus, mode: str) -> None:
     """With the paraphrases indexed too, each one's nearest other article is its original."""
     ids = IDS + [f"para/{i:02d}" for i in range(len(ARTICLES))]
     dense = np.vstack([corpus["dense"], corpus["query_dense"]])
-    index = SearchIndex.build(ids, corpus["tokens"] + corpus["query_tokens"], SearchConfig(), dense)
+    index = SearchIndex().fit(ids, corpus["tokens"] + corpus["query_tokens"], dense)
     for i in range(len(ARTICLES)):
         hits = index.similar(f"para/{i:02d}", k=5, mode=mode)
         assert hits[0].id == IDS[i], f"{mode}: para/{i:02d} -> {[h.id for h in hits]}"
@@ -229,9 +228,8 @@ def test_similar_finds_the_paraphrase(corpus, mode: str) -> None:
 
 
 def test_hybrid_hits_carry_components_and_shared_terms(index: SearchIndex, corpus) -> None:
-    weighted = SearchIndex(
-        IDS, SearchConfig(weights={"dense": 1, "lexical": 1}), index.lexical, index.vectors
-    )
+    weighted = SearchIndex(weights={"dense": 1, "lexical": 1})
+    weighted.fit(IDS, corpus["tokens"], dense=corpus["dense"])
     hit = weighted.search(corpus["query_tokens"][1], corpus["query_dense"][1], k=1)[0]
     assert isinstance(hit, Hit)
     assert {"dense", "lexical", "dense_rank", "lexical_rank"} <= set(hit.components)
@@ -250,7 +248,7 @@ def test_topics_mode_ranks_by_hellinger(corpus) -> None:
     """Topic distributions built so that article 1 is close to 0 and 2 is far."""
     topics = np.array([[0.7, 0.2, 0.1], [0.6, 0.3, 0.1], [0.05, 0.15, 0.8], [0.4, 0.4, 0.2]])
     ids = ["a", "b", "c", "d"]
-    index = SearchIndex.build(ids, corpus["tokens"][:4], SearchConfig(), topics=topics)
+    index = SearchIndex().fit(ids, corpus["tokens"][:4], topics=topics)
     assert "topics" in index.available_modes()
     hits = index.similar("a", k=3, mode="topics")
     assert [h.id for h in hits] == ["b", "d", "c"]
@@ -262,9 +260,8 @@ def test_topics_mode_ranks_by_hellinger(corpus) -> None:
 
 def test_ann_agrees_with_exact_on_small_data(corpus) -> None:
     dense = corpus["dense"]
-    exact = SearchIndex.build(IDS, corpus["tokens"], SearchConfig(mode="dense"), dense)
-    config = SearchConfig(mode="dense", ann=AnnConfig(min_size=1))
-    approx = SearchIndex.build(IDS, corpus["tokens"], config, dense, seed=3)
+    exact = SearchIndex(mode="dense").fit(IDS, corpus["tokens"], dense)
+    approx = SearchIndex(mode="dense", ann_min_size=1, seed=3).fit(IDS, corpus["tokens"], dense)
     assert exact.ann is None and approx.ann is not None
     assert approx.info()["ann"]["recall_at_10"] == pytest.approx(1.0)
     for doc_id in IDS:
@@ -285,11 +282,10 @@ def test_exact_top_k_chunks_match_a_full_sort() -> None:
 
 @pytest.mark.parametrize("with_ann", [False, True])
 def test_save_load_round_trip(tmp_path, corpus, with_ann: bool) -> None:
-    config = SearchConfig(ann=AnnConfig(min_size=1 if with_ann else 200_000))
     topics = np.random.default_rng(0).dirichlet(np.ones(4), size=len(IDS))
     lsa = np.random.default_rng(1).normal(size=(len(IDS), 12))
-    built = SearchIndex.build(
-        IDS, corpus["tokens"], config, corpus["dense"], lsa=lsa, topics=topics, seed=5
+    built = SearchIndex(ann_min_size=1 if with_ann else 200_000, seed=5).fit(
+        IDS, corpus["tokens"], corpus["dense"], lsa=lsa, topics=topics
     )
     built.save(tmp_path / "search")
     assert (tmp_path / "search" / "ann.bin").exists() == with_ann
@@ -308,12 +304,12 @@ def test_save_load_round_trip(tmp_path, corpus, with_ann: bool) -> None:
 def test_unknown_id_and_empty_queries(index: SearchIndex) -> None:
     with pytest.raises(RunError, match=r"unknown document id 'news/5'.*news/05"):
         index.similar("news/5")
-    with pytest.raises(ValueError, match="empty query"):
+    with pytest.raises(ValueError, match="no words left"):
         index.search([])
-    with pytest.raises(ValueError, match="none of the query terms"):
+    with pytest.raises(ValueError, match="none of the query's words"):
         index.search(["zzzunbekannt"], mode="lexical")
     with pytest.raises(RunError, match="available"):
-        SearchIndex.build(IDS, [["a"]] * len(IDS), SearchConfig()).similar(IDS[0], mode="dense")
+        SearchIndex().fit(IDS, [["a"]] * len(IDS)).similar(IDS[0], mode="dense")
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
@@ -366,7 +362,7 @@ def test_hybrid_beats_single_modes_on_10kgnad(gnad_csv) -> None:
     ]
     doc_tokens = TextPipeline().fit_transform(docs).documents()
     lsa = LsaEncoder(200, seed=0).fit_transform(doc_tokens)
-    index = SearchIndex.build([d.id for d in docs], doc_tokens, SearchConfig(), lsa=lsa)
+    index = SearchIndex().fit([d.id for d in docs], doc_tokens, lsa=lsa)
     labels = np.array([d.label for d in docs])
 
     def precision(mode: str) -> float:

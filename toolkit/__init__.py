@@ -17,22 +17,17 @@ __version__ = "0.1.0"
 __all__ = ["Run", "load_config", "load_corpus", "load_run", "run_experiment", "run_sweep"]
 
 if TYPE_CHECKING:
-    from toolkit.config import load_config
     from toolkit.corpus import load_corpus
-    from toolkit.experiment import Run, load_run, run_experiment, run_sweep
+    from toolkit.experiment import Run, load_config, load_run, run_experiment, run_sweep
 
 
 def __getattr__(name: str) -> Any:
     # Imported lazily so that `import toolkit` (and `toolkit --help`) stays fast.
-    if name == "load_config":
-        from toolkit.config import load_config
-
-        return load_config
     if name == "load_corpus":
         from toolkit.corpus import load_corpus
 
         return load_corpus
-    if name in ("Run", "load_run", "run_experiment", "run_sweep"):
+    if name in ("Run", "load_config", "load_run", "run_experiment", "run_sweep"):
         from toolkit import experiment
 
         return getattr(experiment, name)

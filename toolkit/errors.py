@@ -21,3 +21,9 @@ class ModelNotFoundError(ToolkitError):
 
 class RunError(ToolkitError):
     """A run folder that is missing, incomplete, or lacks the artifact a query needs."""
+
+
+class ToolkitWarning(UserWarning):
+    """Something a user should know that does not stop the work (a setting that was lowered,
+    an ambiguous seed); the runner prints these at the end of a run and keeps them in the
+    manifest."""

@@ -31,9 +31,15 @@ import pandas as pd
 
 
 def cache_root() -> Path:
-    """Root of every toolkit cache: ``$TOOLKIT_CACHE``, else ``.cache/toolkit`` in the working
-    directory (stages, embeddings, ONNX exports and the lemma list live below it)."""
-    return Path(os.environ.get("TOOLKIT_CACHE") or Path.cwd() / ".cache" / "toolkit")
+    """Root of every toolkit cache: ``$TOOLKIT_CACHE``, else the user's cache directory
+    (``~/.cache/toolkit`` on Linux, via platformdirs), wherever the command runs from; stages,
+    embeddings, ONNX exports and the lemma list live below it."""
+    configured = os.environ.get("TOOLKIT_CACHE")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("toolkit", appauthor=False))
 
 
 def _umask() -> int:
@@ -162,22 +168,58 @@ def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:
     return pd.read_csv(path, dtype=dtype, keep_default_na=False, na_values=[""], **kwargs)
 
 
+STAGING_INFIX = ".tmp-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: alive
+        return True
+    return True
+
+
+def remove_stale_staging(parent: str | Path, name: str = "*") -> list[Path]:
+    """Remove the staging folders below ``parent`` whose writing process no longer runs.
+
+    A process killed hard (SIGKILL, power loss) cannot clean up after itself; the next one
+    that writes beside it does. Only folders named by :func:`atomic_folder` are touched.
+    """
+    removed = []
+    for folder in Path(parent).glob(f".{name}{STAGING_INFIX}*"):
+        pid = folder.name.rsplit(STAGING_INFIX, 1)[1].split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
 @contextlib.contextmanager
 def atomic_folder(destination: str | Path) -> Iterator[Path]:
     """Yield a temporary folder beside ``destination``; it replaces ``destination`` on success.
 
     On an exception (or an interrupt) the temporary folder is removed and ``destination``
-    is left as it was, so a folder is either complete or absent.
+    is left as it was, so a folder is either complete or absent. An existing ``destination``
+    is moved aside, the new folder renamed into place, then the old one deleted: whoever calls
+    this has decided that ``destination`` may be replaced.
     """
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{destination.name}.", dir=destination.parent))
+    remove_stale_staging(destination.parent, destination.name)
+    prefix = f".{destination.name}{STAGING_INFIX}{os.getpid()}-"
+    tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=destination.parent))
     try:
         yield tmp
         share_tree(tmp)
+        old = None
         if destination.exists():
-            shutil.rmtree(destination)
+            old = Path(tempfile.mkdtemp(prefix=prefix, dir=destination.parent))
+            os.replace(destination, old / "replaced")
         os.replace(tmp, destination)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

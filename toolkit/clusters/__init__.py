@@ -3,28 +3,29 @@
 Examples
 --------
 >>> import numpy as np
->>> from toolkit.config import ClustersConfig, ReduceConfig
->>> cfg = ClustersConfig(reduce=ReduceConfig(method="none"), num_clusters=2, layout=False)
 >>> vecs = combine_vectors([np.eye(4), np.eye(4)], [1.0, 1.0])
->>> fit_clusters(list("abcd"), vecs, [["x"]] * 4, cfg, seed=0).metrics["num_clusters"]
+>>> result = fit_clusters(list("abcd"), vecs, [["x"]] * 4, reduction=Reduction(method="none"),
+...                       num_clusters=2, layout=False)
+>>> result.metrics["num_clusters"]
 2
 """
 
-from toolkit.clusters.cluster import assign_outliers, auto_num_clusters, cluster_vectors
+from toolkit.clusters.cluster import assign_outliers, auto_num_clusters, fit_cluster_labels
 from toolkit.clusters.combine import combine_vectors
 from toolkit.clusters.evaluate import cluster_metrics
 from toolkit.clusters.label import cluster_names, label_clusters
-from toolkit.clusters.reduce import layout_2d, plan_reduction, reduce_vectors
+from toolkit.clusters.reduce import Reduction, layout_2d, plan_reduction, reduce_vectors
 from toolkit.clusters.stage import ClusterResult, fit_clusters
 
 __all__ = [
     "ClusterResult",
+    "Reduction",
     "assign_outliers",
     "auto_num_clusters",
     "cluster_metrics",
     "cluster_names",
-    "cluster_vectors",
     "combine_vectors",
+    "fit_cluster_labels",
     "fit_clusters",
     "label_clusters",
     "layout_2d",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+import warnings
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.cluster import HDBSCAN, KMeans
 
-from toolkit.config import ClustersConfig
+from toolkit.errors import ToolkitWarning
 
 #: Largest k that ``num_clusters: auto`` picks: more clusters than this are hard to read.
 AUTO_K_MAX = 20
@@ -44,98 +45,111 @@ def _kmeans(reduced: np.ndarray, k: int, seed: int) -> np.ndarray:
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(reduced)
 
 
-def fit_cluster_labels(
-    reduced: np.ndarray, config: ClustersConfig, seed: int
-) -> tuple[np.ndarray, dict[str, Any]]:
-    """Cluster ``reduced`` as ``config`` says; also report the settings actually used.
+def _choose_k(num_clusters: int | Literal["auto"], n_docs: int) -> int:
+    if num_clusters == "auto":
+        return auto_num_clusters(n_docs)
+    if isinstance(num_clusters, bool) or not isinstance(num_clusters, int) or num_clusters < 1:
+        raise ValueError(f"num_clusters must be 'auto' or an integer >= 1, not {num_clusters!r}")
+    if num_clusters > n_docs:
+        # a user who asked for k gets told, not silently fewer clusters
+        warnings.warn(
+            f"num_clusters={num_clusters} exceeds the {n_docs} documents; using k={n_docs}",
+            ToolkitWarning,
+            stacklevel=3,
+        )
+        return n_docs
+    return num_clusters
 
-    Returns
-    -------
-    (labels, info)
-        ``labels`` has one int per document, -1 for HDBSCAN outliers. ``info`` holds ``method``
-        and either ``num_clusters_requested`` / ``k`` (plus ``num_clusters_note`` when k was
-        clamped) or ``min_cluster_size`` / ``min_samples`` (plus ``hdbscan_note`` when HDBSCAN
-        found no cluster at all).
-    """
-    reduced = np.asarray(reduced, dtype=np.float32)
+
+def _hdbscan(
+    reduced: np.ndarray, min_cluster_size: int | None, min_samples: int | None, info: dict
+) -> np.ndarray:
     n_docs = len(reduced)
-    if n_docs < 2:
-        raise ValueError(
-            f"clustering needs at least 2 documents, got {n_docs}: use a larger corpus, set "
-            "clusters.unit: paragraph, or remove the 'clusters' section from the config"
+    size = min_cluster_size or default_min_cluster_size(n_docs)
+    if size > n_docs:
+        warnings.warn(
+            f"min_cluster_size={size} exceeds the {n_docs} documents; using {n_docs}",
+            ToolkitWarning,
+            stacklevel=3,
         )
-    info: dict[str, Any] = {"method": config.method}
-    if config.method == "kmeans":
-        info["num_clusters_requested"] = config.num_clusters
-        if config.num_clusters == "auto":
-            k = auto_num_clusters(n_docs)
-        else:
-            if config.num_clusters < 1:
-                raise ValueError(
-                    f"clusters.num_clusters must be 'auto' or at least 1, got {config.num_clusters}"
-                )
-            k = min(config.num_clusters, n_docs)
-            if k < config.num_clusters:
-                info["num_clusters_note"] = (
-                    f"clusters.num_clusters={config.num_clusters} exceeds the {n_docs} documents;"
-                    f" used k={k}"
-                )
-        info["k"] = k
-        return _kmeans(reduced, k, seed).astype(np.int64), info
-
-    min_cluster_size = config.min_cluster_size or default_min_cluster_size(n_docs)
-    if min_cluster_size > n_docs:
-        info["min_cluster_size_note"] = (
-            f"clusters.min_cluster_size={min_cluster_size} exceeds the {n_docs} documents;"
-            f" used {n_docs}"
-        )
-        min_cluster_size = n_docs
-    min_samples = config.min_samples
+        size = n_docs
     if min_samples is not None and min_samples > n_docs:
         min_samples = n_docs
-    info["min_cluster_size"] = min_cluster_size
-    info["min_samples"] = min_samples if min_samples is not None else min_cluster_size
+    info["min_cluster_size"] = size
+    info["min_samples"] = min_samples if min_samples is not None else size
     model = HDBSCAN(
-        min_cluster_size=min_cluster_size,
+        min_cluster_size=size,
         min_samples=min_samples,
         # When the corpus cannot hold two clusters, one cluster is the answer, not "all noise".
-        allow_single_cluster=n_docs < 2 * min_cluster_size,
+        allow_single_cluster=n_docs < 2 * size,
         copy=True,
     )
     labels = model.fit_predict(reduced).astype(np.int64)
     if (labels == -1).all():
-        info["hdbscan_note"] = (
-            "hdbscan found no cluster: lower clusters.min_cluster_size or clusters.min_samples,"
-            " or use clusters.method=kmeans"
+        warnings.warn(
+            "hdbscan found no cluster: lower min_cluster_size or min_samples, or use k-means",
+            ToolkitWarning,
+            stacklevel=3,
         )
-    return labels, info
+    return labels
 
 
-def cluster_vectors(reduced: np.ndarray, config: ClustersConfig, seed: int) -> np.ndarray:
-    """Cluster labels of the reduced vectors: k-means, or HDBSCAN with -1 for outliers.
+def fit_cluster_labels(
+    reduced: np.ndarray,
+    *,
+    method: Literal["kmeans", "hdbscan"] = "kmeans",
+    num_clusters: int | Literal["auto"] = "auto",
+    min_cluster_size: int | None = None,
+    min_samples: int | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Cluster ``reduced`` with k-means or HDBSCAN; also report the settings actually used.
 
-    ``num_clusters: auto`` takes k from :func:`auto_num_clusters`; an explicit k above the
-    number of documents is clamped to it. HDBSCAN's ``min_cluster_size`` defaults to 1 % of
-    the corpus (:func:`default_min_cluster_size`). Outliers are not assigned here:
-    see :func:`assign_outliers`.
+    ``num_clusters="auto"`` takes k from :func:`auto_num_clusters`; a k above the number of
+    documents is lowered to it with a :class:`~toolkit.errors.ToolkitWarning`. HDBSCAN's
+    ``min_cluster_size`` defaults to 1 % of the corpus (:func:`default_min_cluster_size`).
+    Outliers (-1) are not assigned here: see :func:`assign_outliers`.
 
     Parameters
     ----------
     reduced : ndarray of shape (n_docs, dim)
         Vectors from :func:`~toolkit.clusters.reduce.reduce_vectors` (Euclidean space).
-    config : ClustersConfig
+    method : {"kmeans", "hdbscan"}
+    num_clusters : int or "auto"
+        k-means' k.
+    min_cluster_size, min_samples : int, optional
+        HDBSCAN's settings.
     seed : int
         Seeds k-means (HDBSCAN is deterministic).
 
+    Returns
+    -------
+    (labels, info)
+        ``labels`` has one int per document, -1 for HDBSCAN outliers; ``info`` holds
+        ``method`` and either ``num_clusters_requested`` / ``k`` or ``min_cluster_size`` /
+        ``min_samples``.
+
     Examples
     --------
-    >>> import numpy as np
-    >>> from toolkit.config import ClustersConfig
     >>> points = np.array([[0.0, 0.0], [0.1, 0.0], [5.0, 5.0], [5.1, 5.0]])
-    >>> cluster_vectors(points, ClustersConfig(method="kmeans", num_clusters=2), seed=0).tolist()
+    >>> fit_cluster_labels(points, num_clusters=2)[0].tolist()
     [1, 1, 0, 0]
     """
-    return fit_cluster_labels(reduced, config, seed)[0]
+    reduced = np.asarray(reduced, dtype=np.float32)
+    n_docs = len(reduced)
+    if n_docs < 2:
+        raise ValueError(
+            f"clustering needs at least 2 documents, got {n_docs}: use a larger corpus, "
+            "cluster paragraphs instead of articles, or leave clustering out"
+        )
+    info: dict[str, Any] = {"method": method}
+    if method == "kmeans":
+        k = _choose_k(num_clusters, n_docs)
+        info.update(num_clusters_requested=num_clusters, k=k)
+        return _kmeans(reduced, k, seed).astype(np.int64), info
+    if method != "hdbscan":
+        raise ValueError(f"method must be 'kmeans' or 'hdbscan', not {method!r}")
+    return _hdbscan(reduced, min_cluster_size, min_samples, info), info
 
 
 def assign_outliers(reduced: np.ndarray, labels: np.ndarray) -> np.ndarray:

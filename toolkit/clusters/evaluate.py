@@ -85,22 +85,30 @@ def cluster_metrics(
     result["silhouette"] = score
     if reason is not None:
         result["silhouette_skipped_reason"] = reason
-    if true_labels is None:
-        return result
+    if true_labels is not None:
+        result.update(label_agreement(labels, true_labels))
+    return result
+
+
+def label_agreement(labels: np.ndarray, true_labels: list[str | None]) -> dict[str, Any]:
+    """``labelled_docs``, and NMI, ARI, V-measure, homogeneity, completeness against them.
+
+    >>> label_agreement(np.array([0, 0, 1]), ["a", "a", None])["labelled_docs"]
+    2
+    """
     if len(true_labels) != len(labels):
         raise ValueError(f"got {len(true_labels)} true labels for {len(labels)} documents")
     known = [i for i, label in enumerate(true_labels) if label is not None]
-    result["labelled_docs"] = len(known)
     if not known:
-        return result
+        return {"labelled_docs": 0}
     truth = [str(true_labels[i]) for i in known]
-    found = labels[known]
+    found = np.asarray(labels)[known]
     homogeneity, completeness, v_measure = metrics.homogeneity_completeness_v_measure(truth, found)
-    result.update(
-        nmi=float(metrics.normalized_mutual_info_score(truth, found)),
-        ari=float(metrics.adjusted_rand_score(truth, found)),
-        v_measure=float(v_measure),
-        homogeneity=float(homogeneity),
-        completeness=float(completeness),
-    )
-    return result
+    return {
+        "labelled_docs": len(known),
+        "nmi": float(metrics.normalized_mutual_info_score(truth, found)),
+        "ari": float(metrics.adjusted_rand_score(truth, found)),
+        "v_measure": float(v_measure),
+        "homogeneity": float(homogeneity),
+        "completeness": float(completeness),
+    }

@@ -46,23 +46,14 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
         raise ValueError(f"got {len(labels)} cluster labels but {len(doc_tokens)} token lists")
     if n_words < 1:
         raise ValueError(f"n_words must be at least 1, got {n_words}")
-    clusters = sorted(int(c) for c in set(labels.tolist()) if c != -1)
-    counts = {c: Counter() for c in clusters}
-    for label, tokens in zip(labels.tolist(), doc_tokens, strict=True):
-        if label != -1:
-            counts[label].update(tokens)
+    counts = _class_counts(labels, doc_tokens)
     totals = Counter()
     for counter in counts.values():
         totals.update(counter)
-    non_empty = [c for c in clusters if counts[c]]
+    non_empty = [c for c in counts if counts[c]]
     if not non_empty:
-        return pd.DataFrame(
-            {
-                "cluster": pd.Series(dtype=int),
-                "rank": pd.Series(dtype=int),
-                "word": pd.Series(dtype=str),
-                "weight": pd.Series(dtype=float),
-            }
+        return pd.DataFrame({"cluster": [], "rank": [], "word": [], "weight": []}).astype(
+            {"cluster": int, "rank": int, "word": str, "weight": float}
         )
     mean_class_size = sum(totals.values()) / len(non_empty)
     rows = []
@@ -77,6 +68,15 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
         for rank, (weight, word) in enumerate(scored[:n_words], start=1):
             rows.append((cluster, rank, word, float(weight)))
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
+
+
+def _class_counts(labels: np.ndarray, doc_tokens: list[list[str]]) -> dict[int, Counter]:
+    """Token counts per cluster (outliers left out), clusters in ascending order."""
+    counts: dict[int, Counter] = {int(c): Counter() for c in sorted(set(labels.tolist()) - {-1})}
+    for label, tokens in zip(labels.tolist(), doc_tokens, strict=True):
+        if label != -1:
+            counts[label].update(tokens)
+    return counts
 
 
 def cluster_names(

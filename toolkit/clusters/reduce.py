@@ -3,18 +3,42 @@
 from __future__ import annotations
 
 import warnings
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.decomposition import PCA
-
-from toolkit.config import ReduceConfig
 
 #: Below this many documents UMAP's neighbour graph is too small to mean anything: skip it.
 MIN_UMAP_DOCS = 10
 
 
-def plan_reduction(n_docs: int, config: ReduceConfig) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Reduction:
+    """How document vectors are reduced before clustering.
+
+    Parameters
+    ----------
+    method : {"umap", "none"}, default "umap"
+        UMAP, or pass the vectors through (unit rows for the cosine metric).
+    n_components : int, default 5
+        UMAP dimensions the clustering runs in.
+    n_neighbors : int, default 15
+        UMAP's neighbourhood size.
+    min_dist : float, default 0.0
+        UMAP's minimum distance (0 packs clusters tightly, good for clustering).
+    metric : str, default "cosine"
+        Distance between the input vectors.
+    """
+
+    method: Literal["umap", "none"] = "umap"
+    n_components: int = 5
+    n_neighbors: int = 15
+    min_dist: float = 0.0
+    metric: str = "cosine"
+
+
+def plan_reduction(n_docs: int, reduction: Reduction = Reduction()) -> dict[str, Any]:
     """The reduction actually run for ``n_docs`` documents, with settings clamped to the corpus.
 
     Returns
@@ -26,27 +50,27 @@ def plan_reduction(n_docs: int, config: ReduceConfig) -> dict[str, Any]:
 
     Examples
     --------
-    >>> plan_reduction(12, ReduceConfig(n_neighbors=15, n_components=5))["n_neighbors"]
+    >>> plan_reduction(12, Reduction(n_neighbors=15, n_components=5))["n_neighbors"]
     11
-    >>> plan_reduction(4, ReduceConfig())["skipped_reason"]
+    >>> plan_reduction(4)["skipped_reason"]
     'umap needs at least 10 documents, got 4'
     """
     plan: dict[str, Any] = {
-        "method": config.method,
-        "metric": config.metric,
+        "method": reduction.method,
+        "metric": reduction.metric,
         "n_neighbors": None,
         "n_components": None,
         "skipped_reason": None,
     }
-    if config.method == "none":
+    if reduction.method == "none":
         return plan
     if n_docs < MIN_UMAP_DOCS:
         plan["method"] = "none"
         plan["skipped_reason"] = f"umap needs at least {MIN_UMAP_DOCS} documents, got {n_docs}"
         return plan
     # UMAP's spectral initialisation needs n_components < n_docs - 1.
-    plan["n_neighbors"] = min(config.n_neighbors, n_docs - 1)
-    plan["n_components"] = min(config.n_components, n_docs - 2)
+    plan["n_neighbors"] = min(reduction.n_neighbors, n_docs - 1)
+    plan["n_components"] = min(reduction.n_components, n_docs - 2)
     return plan
 
 
@@ -68,7 +92,7 @@ def _passthrough(vectors: np.ndarray, metric: str) -> np.ndarray:
 
 
 def _umap(
-    vectors: np.ndarray, n_components: int, plan: dict[str, Any], config: ReduceConfig, seed: int
+    vectors: np.ndarray, n_components: int, plan: dict[str, Any], reduction: Reduction, seed: int
 ) -> np.ndarray:
     from toolkit.numba_cache import import_umap
 
@@ -78,8 +102,8 @@ def _umap(
     model = umap.UMAP(
         n_components=n_components,
         n_neighbors=plan["n_neighbors"],
-        min_dist=config.min_dist,
-        metric=config.metric,
+        min_dist=reduction.min_dist,
+        metric=reduction.metric,
         random_state=seed,
         # random_state forces one thread anyway; saying so avoids UMAP's warning about it.
         n_jobs=1,
@@ -89,18 +113,20 @@ def _umap(
         return model.fit_transform(vectors).astype(np.float32)
 
 
-def reduce_vectors(vectors: np.ndarray, config: ReduceConfig, seed: int) -> np.ndarray:
+def reduce_vectors(
+    vectors: np.ndarray, reduction: Reduction = Reduction(), seed: int = 0
+) -> np.ndarray:
     """Reduce document vectors to the space the clustering runs in.
 
-    UMAP (``config.method="umap"``) with ``random_state=seed`` is reproducible (and therefore
+    UMAP (``reduction.method="umap"``) with ``random_state=seed`` is reproducible (and therefore
     single-threaded); ``n_neighbors`` and ``n_components`` are clamped for small corpora and
     UMAP is skipped below :data:`MIN_UMAP_DOCS` documents (see :func:`plan_reduction`). Without
-    UMAP the vectors pass through, rows L2-normalised when ``config.metric="cosine"``.
+    UMAP the vectors pass through, rows L2-normalised when ``reduction.metric="cosine"``.
 
     Parameters
     ----------
     vectors : ndarray of shape (n_docs, dim)
-    config : ReduceConfig
+    reduction : Reduction
     seed : int
 
     Returns
@@ -110,34 +136,34 @@ def reduce_vectors(vectors: np.ndarray, config: ReduceConfig, seed: int) -> np.n
     Examples
     --------
     >>> import numpy as np
-    >>> reduce_vectors(np.array([[3.0, 4.0]]), ReduceConfig(method="none"), seed=0)
+    >>> reduce_vectors(np.array([[3.0, 4.0]]), Reduction(method="none"), seed=0)
     array([[0.6, 0.8]], dtype=float32)
     """
     array = _as_matrix(vectors)
-    plan = plan_reduction(array.shape[0], config)
+    plan = plan_reduction(array.shape[0], reduction)
     if plan["method"] == "none":
-        return _passthrough(array, config.metric)
-    return _umap(array, plan["n_components"], plan, config, seed)
+        return _passthrough(array, reduction.metric)
+    return _umap(array, plan["n_components"], plan, reduction, seed)
 
 
-def layout_2d(vectors: np.ndarray, config: ReduceConfig, seed: int) -> np.ndarray:
+def layout_2d(vectors: np.ndarray, reduction: Reduction = Reduction(), seed: int = 0) -> np.ndarray:
     """Two coordinates per document for scatter plots.
 
-    A 2-D UMAP with the settings of ``config`` when UMAP runs for this corpus; otherwise (UMAP
+    A 2-D UMAP with the settings of ``reduction`` when UMAP runs for this corpus; otherwise (UMAP
     switched off, or too few documents) the first two principal components of the unit-length
     vectors, which needs no random state at all.
 
     Examples
     --------
     >>> import numpy as np
-    >>> layout_2d(np.eye(3), ReduceConfig(method="none"), seed=0).shape
+    >>> layout_2d(np.eye(3), Reduction(method="none"), seed=0).shape
     (3, 2)
     """
     array = _as_matrix(vectors)
-    plan = plan_reduction(array.shape[0], config)
+    plan = plan_reduction(array.shape[0], reduction)
     if plan["method"] == "umap":
-        return _umap(array, 2, plan, config, seed)
-    unit = _passthrough(array, config.metric)
+        return _umap(array, 2, plan, reduction, seed)
+    unit = _passthrough(array, reduction.metric)
     n_components = min(2, unit.shape[0], unit.shape[1])
     coords = np.zeros((unit.shape[0], 2), dtype=np.float32)
     if unit.shape[0] > 1:

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from toolkit.clusters.cluster import assign_outliers, fit_cluster_labels
+from toolkit.clusters.cluster import assign_outliers as assign_nearest
+from toolkit.clusters.cluster import fit_cluster_labels
 from toolkit.clusters.evaluate import cluster_metrics
 from toolkit.clusters.label import cluster_names, label_clusters
-from toolkit.clusters.reduce import layout_2d, plan_reduction, reduce_vectors
-from toolkit.config import ClustersConfig
-from toolkit.io import read_csv, read_json, read_npy, write_csv, write_json, write_npy
+from toolkit.clusters.reduce import Reduction, layout_2d, plan_reduction, reduce_vectors
+from toolkit.io import (
+    read_csv,
+    read_json,
+    read_npy,
+    require_files,
+    write_csv,
+    write_json,
+    write_npy,
+)
 from toolkit.progress import status
 
 ASSIGNMENT_COLUMNS = ["doc_id", "cluster", "outlier", "x", "y"]
@@ -29,7 +37,7 @@ class ClusterResult:
     assignments : DataFrame
         One row per document: ``doc_id``, ``cluster`` (-1 for an unassigned outlier),
         ``outlier`` (HDBSCAN called it noise, before any assignment), ``x``, ``y`` (2-D layout;
-        NaN when ``config.layout`` is off).
+        NaN when ``layout`` is off).
     labels : DataFrame
         ``cluster, rank, word, weight``: class-based TF-IDF words per cluster.
     reduced : ndarray of shape (n_docs, dim)
@@ -62,9 +70,7 @@ class ClusterResult:
     def load(cls, folder: str | Path) -> ClusterResult:
         """Read a result written by :meth:`save`."""
         folder = Path(folder)
-        missing = [name for name in cls.FILES if not (folder / name).is_file()]
-        if missing:
-            raise FileNotFoundError(f"{folder}: missing cluster files {', '.join(missing)}")
+        require_files(folder, cls.FILES, "cluster results are")
         assignments = read_csv(folder / "clusters.csv", dtype={"cluster": "int64", "outlier": bool})
         assignments[["x", "y"]] = assignments[["x", "y"]].astype("float64")
         labels = read_csv(folder / "cluster_labels.csv", dtype={"word": str})
@@ -81,63 +87,68 @@ def fit_clusters(
     doc_ids: list[str],
     vectors: np.ndarray,
     doc_tokens: list[list[str]],
-    config: ClustersConfig,
-    seed: int,
+    *,
+    reduction: Reduction = Reduction(),
+    method: Literal["kmeans", "hdbscan"] = "kmeans",
+    num_clusters: int | Literal["auto"] = "auto",
+    min_cluster_size: int | None = None,
+    min_samples: int | None = None,
+    assign_outliers: bool = False,
+    layout: bool = True,
+    label_words: int = 8,
+    seed: int = 0,
     true_labels: list[str | None] | None = None,
 ) -> ClusterResult:
-    """Reduce, cluster, label and evaluate documents.
+    """Reduce, cluster, label and evaluate documents (or paragraphs: one id per vector).
 
-    Parameters
-    ----------
-    doc_ids : list of str
-        Document (or paragraph) ids, one per row of ``vectors``.
-    vectors : ndarray of shape (n_docs, dim)
-        Document vectors (see :func:`~toolkit.clusters.combine.combine_vectors` to cluster on
-        several kinds at once).
-    doc_tokens : list of list of str
-        The text pipeline's tokens per document, used for the cluster labels.
-    config : ClustersConfig
-    seed : int
-        Seeds UMAP, k-means and the silhouette sample.
-    true_labels : list of str or None, optional
-        Known categories (None where unknown) for NMI, ARI and V-measure.
-
-    Returns
-    -------
-    ClusterResult
+    ``vectors`` may combine several kinds (:func:`~toolkit.clusters.combine.combine_vectors`);
+    ``doc_tokens`` give the labels; ``method`` … ``min_samples`` are those of
+    :func:`~toolkit.clusters.cluster.fit_cluster_labels`; ``assign_outliers`` gives HDBSCAN's
+    outliers their nearest cluster; ``layout`` adds 2-D coordinates for plots; ``label_words``
+    class-based TF-IDF words label each cluster; ``seed`` seeds UMAP, k-means and silhouette;
+    ``true_labels`` (None where unknown) give NMI, ARI and V-measure.
 
     Examples
     --------
-    >>> import numpy as np
-    >>> from toolkit.config import ClustersConfig, ReduceConfig
-    >>> cfg = ClustersConfig(reduce=ReduceConfig(method="none"), num_clusters=2, layout=False)
     >>> vecs = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
     >>> toks = [["nato"], ["nato"], ["fussball"], ["fussball"]]
-    >>> result = fit_clusters(["a", "b", "c", "d"], vecs, toks, cfg, seed=0)
+    >>> result = fit_clusters(["a", "b", "c", "d"], vecs, toks, reduction=Reduction(method="none"),
+    ...                       num_clusters=2, layout=False)
     >>> sorted(result.cluster_names.values())
     ['fussball', 'nato']
     """
     n_docs = len(doc_ids)
-    if len(vectors) != n_docs or len(doc_tokens) != n_docs:
+    if len(vectors) != n_docs or len(doc_tokens) != n_docs or len(set(doc_ids)) != n_docs:
         raise ValueError(
-            f"fit_clusters got {n_docs} ids, {len(vectors)} vectors "
-            f"and {len(doc_tokens)} token lists"
+            f"fit_clusters got {n_docs} ids ({len(set(doc_ids))} distinct), {len(vectors)} "
+            f"vectors and {len(doc_tokens)} token lists"
         )
-    if len(set(doc_ids)) != n_docs:
-        raise ValueError("fit_clusters got duplicate document ids")
-    plan = plan_reduction(n_docs, config.reduce)
+    plan = plan_reduction(n_docs, reduction)
     status(f"clusters: reducing {n_docs} vectors ({plan['method']})")
-    reduced = reduce_vectors(vectors, config.reduce, seed)
-    labels, clustering = fit_cluster_labels(reduced, config, seed)
+    reduced = reduce_vectors(vectors, reduction, seed)
+    how = {"num_clusters": num_clusters, "min_cluster_size": min_cluster_size}
+    labels, clustering = fit_cluster_labels(
+        reduced, method=method, **how, min_samples=min_samples, seed=seed
+    )
     noise = labels == -1
-    if config.assign_outliers:
-        labels = assign_outliers(reduced, labels)
+    if assign_outliers:
+        labels = assign_nearest(reduced, labels)
+    coords = layout_2d(vectors, reduction, seed) if layout else np.full((n_docs, 2), np.nan)
+    table = label_clusters(labels, doc_tokens, label_words)
+    metrics = cluster_metrics(reduced, labels, true_labels, seed)
+    layout_method = ("umap" if plan["method"] == "umap" else "pca") if layout else None
+    metrics.update(num_docs=n_docs, outlier_share=float(noise.mean()), reduce=plan)
+    metrics.update(clustering=clustering, layout_method=layout_method)
+    metrics["outliers_assigned"] = bool(assign_outliers and (labels != -1).all())
+    names = cluster_names(table, clusters=np.unique(labels).tolist())
+    assignments = _assignments(doc_ids, labels, noise, np.asarray(coords, dtype=np.float64))
+    return ClusterResult(assignments, table, reduced, metrics, names)
 
-    if config.layout:
-        coords = layout_2d(vectors, config.reduce, seed).astype(np.float64)
-    else:
-        coords = np.full((n_docs, 2), np.nan)
-    assignments = pd.DataFrame(
+
+def _assignments(
+    doc_ids: list[str], labels: np.ndarray, noise: np.ndarray, coords: np.ndarray
+) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "doc_id": pd.Series(list(doc_ids), dtype=str),
             "cluster": labels.astype(np.int64),
@@ -146,16 +157,3 @@ def fit_clusters(
             "y": coords[:, 1],
         }
     )
-    table = label_clusters(labels, doc_tokens, config.label_words)
-
-    metrics = cluster_metrics(reduced, labels, true_labels, seed)
-    metrics.update(
-        num_docs=n_docs,
-        outlier_share=float(noise.mean()),
-        outliers_assigned=bool(config.assign_outliers and (labels != -1).all()),
-        reduce=plan,
-        clustering=clustering,
-        layout_method=(("umap" if plan["method"] == "umap" else "pca") if config.layout else None),
-    )
-    names = cluster_names(table, clusters=np.unique(labels).tolist())
-    return ClusterResult(assignments, table, reduced, metrics, names)

@@ -8,13 +8,14 @@ Examples
 documents    1
 """
 
-from toolkit.corpus.corpus import Corpus, load_corpus
+from toolkit.corpus.corpus import FORMATS, Corpus, load_corpus
 from toolkit.corpus.dates import parse_date
 from toolkit.corpus.document import Document
 from toolkit.corpus.info import corpus_info, format_corpus_info
 from toolkit.corpus.seed import is_seed_format, parse_seed_text
 
 __all__ = [
+    "FORMATS",
     "Corpus",
     "Document",
     "corpus_info",

@@ -12,23 +12,23 @@ Examples
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-from pydantic import ValidationError
-
-from toolkit.config import CorpusConfig
 from toolkit.corpus.delimited import read_delimited
 from toolkit.corpus.document import Document
 from toolkit.corpus.folder import list_text_files, read_text_files
 from toolkit.corpus.jsonl import read_jsonl
-from toolkit.corpus.records import Problem, Read
-from toolkit.errors import ConfigError, CorpusError
+from toolkit.corpus.records import Problem, Read, option
+from toolkit.errors import CorpusError
 from toolkit.progress import status
 
-FORMATS: tuple[str, ...] = get_args(CorpusConfig.model_fields["format"].annotation)
+FORMATS: tuple[str, ...] = ("auto", "seed", "txt", "csv", "tsv", "jsonl")
+FIELDS = ("id", "text", "title", "date", "label", "source")
 _EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -73,8 +73,41 @@ def detect_format(path: str | Path, format: str = "auto") -> str:
     except KeyError:
         raise CorpusError(
             f"{path}: cannot tell the format from the extension {path.suffix!r}; "
-            f"set corpus.format to one of {[f for f in FORMATS if f != 'auto']}"
+            f"set {option('format')} to one of {[f for f in FORMATS if f != 'auto']}"
         ) from None
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How a :class:`Corpus` reads its files (validated; see :class:`Corpus` for each)."""
+
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    quotechar: str = '"'
+    header: bool = True
+    columns: dict[str, str | int] | None = None
+    on_error: str = "raise"
+    split_long_paragraphs: int = 150
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("delimiter", "quotechar"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, str) or len(value) != 1):
+                raise CorpusError(f"corpus {name} must be a single character, not {value!r}")
+        if self.on_error not in ("raise", "skip"):
+            raise CorpusError(f"corpus on_error must be 'raise' or 'skip', not {self.on_error!r}")
+        for name, low in (("split_long_paragraphs", 0), ("limit", 1)):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise CorpusError(f"corpus {name} must be an integer, not {value!r}")
+            if value is not None and value < low:
+                raise CorpusError(f"corpus {name} must be at least {low}, not {value}")
+        for field_name, column in (self.columns or {}).items():
+            if field_name not in FIELDS:
+                raise CorpusError(f"corpus columns: unknown field {field_name!r}; use {FIELDS}")
+            if isinstance(column, bool) or not isinstance(column, str | int):
+                raise CorpusError(f"corpus columns.{field_name}: a column name or index")
 
 
 class Corpus:
@@ -82,20 +115,33 @@ class Corpus:
 
     Parameters
     ----------
-    path : str or Path
+    path : str or Path, or a list of them
         A folder of ``.txt`` files (recursive), a ``.txt`` file, a CSV / TSV or a JSON-lines
-        file.
+        file; several are read one after the other as one corpus (ids must stay unique).
     format : {"auto", "seed", "txt", "csv", "tsv", "jsonl"}
         ``auto`` decides by folder / extension, and for ``.txt`` files per file (seed format
         or plain text).
-    **options
-        The other :class:`~toolkit.config.CorpusConfig` settings: ``encoding``,
-        ``delimiter``, ``quotechar``, ``header``, ``columns``, ``on_error``,
-        ``split_long_paragraphs``, ``limit``.
+    encoding : str, default "utf-8"
+        Text encoding of the files.
+    delimiter : str, optional
+        CSV delimiter (one character; None sniffs ``,`` ``;`` tab ``|``).
+    quotechar : str, default '"'
+        CSV quote character.
+    header : bool, default True
+        The CSV's first row names its columns.
+    columns : dict, optional
+        CSV / JSONL field (``id``, ``text``, ``title``, ``date``, ``label``, ``source``) ->
+        column name (with a header) or 0-based index (without).
+    on_error : {"raise", "skip"}, default "raise"
+        Stop at the first bad row or file, or skip it and report the count.
+    split_long_paragraphs : int, default 150
+        Cut paragraphs longer than this many words at sentence ends (0: off).
+    limit : int, optional
+        Read only the first ``limit`` documents.
 
     Attributes
     ----------
-    config : CorpusConfig
+    options : CorpusOptions
         The validated settings.
     skipped : list of dict
         The records the last iteration skipped (``on_error="skip"``), each with ``file``,
@@ -105,8 +151,7 @@ class Corpus:
     ------
     CorpusError
         For a missing path or an unknown format (always, whatever ``on_error`` says).
-    ConfigError
-        For an invalid option.
+        Also for an invalid option (naming it).
 
     Examples
     --------
@@ -116,47 +161,61 @@ class Corpus:
     ('2023-06', 9, 2)
     """
 
-    def __init__(self, path: str | Path, format: str = "auto", **options: Any) -> None:
+    def __init__(
+        self,
+        path: str | Path | Sequence[str | Path],
+        format: str = "auto",
+        *,
+        encoding: str = "utf-8",
+        delimiter: str | None = None,
+        quotechar: str = '"',
+        header: bool = True,
+        columns: dict[str, str | int] | None = None,
+        on_error: str = "raise",
+        split_long_paragraphs: int = 150,
+        limit: int | None = None,
+    ) -> None:
         if format not in FORMATS:
             raise CorpusError(f"unknown corpus format {format!r}; choose one of {list(FORMATS)}")
-        try:
-            config = CorpusConfig(path=Path(path), format=format, **options)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(map(str, error['loc']))}: {error['msg']}" for error in exc.errors()
-            )
-            raise ConfigError(f"invalid corpus options: {problems}") from None
-        self.config = config
-        self.path = Path(config.path)
-        self.kind = detect_format(self.path, config.format)
+        self.options = CorpusOptions(
+            encoding, delimiter, quotechar, header, columns, on_error, split_long_paragraphs, limit
+        )
+        self.paths = [Path(p) for p in ([path] if isinstance(path, str | Path) else path)]
+        if not self.paths:
+            raise CorpusError("no corpus path given")
+        self.kinds = [detect_format(p, format) for p in self.paths]
         self.skipped: list[dict[str, Any]] = []
 
-    @classmethod
-    def from_config(cls, cfg: CorpusConfig) -> Corpus:
-        """The corpus a config's ``corpus`` section describes."""
-        return cls(**cfg.model_dump())
+    @property
+    def path(self) -> Path:
+        """The corpus path (the first, for a corpus of several files or folders)."""
+        return self.paths[0]
 
     def __repr__(self) -> str:
-        return f"Corpus({str(self.path)!r}, format={self.kind!r})"
+        where = ", ".join(repr(str(p)) for p in self.paths)
+        return f"Corpus({where}, format={'/'.join(dict.fromkeys(self.kinds))!r})"
 
     def files(self) -> list[Path]:
-        """Every input file this corpus reads, sorted (for hashing the input)."""
-        if self.kind in ("auto", "seed", "txt"):
-            return list_text_files(self.path)
-        return [self.path]
+        """Every input file this corpus reads, in reading order (for hashing the input)."""
+        found = []
+        for path, kind in zip(self.paths, self.kinds, strict=True):
+            found += list_text_files(path) if kind in ("auto", "seed", "txt") else [path]
+        return found
 
     def to_list(self) -> list[Document]:
         """Read every document into a list."""
         return list(self)
 
     def __iter__(self) -> Iterator[Document]:
-        if not self.path.exists():
-            raise CorpusError(f"corpus path {str(self.path)!r} does not exist")
-        cfg = self.config
+        for path in self.paths:
+            if not path.exists():
+                raise CorpusError(f"corpus path {str(path)!r} does not exist")
+        cfg = self.options
         self.skipped = []
         seen: dict[str, str] = {}
         count = 0
-        for item in self._read():
+        reads = (self._read(p, kind) for p, kind in zip(self.paths, self.kinds, strict=True))
+        for item in itertools.chain.from_iterable(reads):
             if isinstance(item, Read):
                 doc = item.document
                 where = item.file if item.line is None else f"{item.file}, line {item.line}"
@@ -180,18 +239,18 @@ class Corpus:
             self.skipped.append(item.to_dict())
         self._report(count)
 
-    def _read(self) -> Iterator[Read | Problem]:
-        cfg = self.config
+    def _read(self, path: Path, kind: str) -> Iterator[Read | Problem]:
+        cfg = self.options
         split_long = cfg.split_long_paragraphs
-        if self.kind in ("auto", "seed", "txt"):
-            return read_text_files(self.path, self.kind, cfg.encoding, split_long)
-        if self.kind == "jsonl":
-            return read_jsonl(self.path, cfg.columns, cfg.encoding, split_long)
+        if kind in ("auto", "seed", "txt"):
+            return read_text_files(path, kind, cfg.encoding, split_long)
+        if kind == "jsonl":
+            return read_jsonl(path, cfg.columns, cfg.encoding, split_long)
         delimiter = cfg.delimiter
-        if delimiter is None and self.kind == "tsv":
+        if delimiter is None and kind == "tsv":
             delimiter = "\t"
         return read_delimited(
-            self.path, delimiter, cfg.quotechar, cfg.header, cfg.columns, cfg.encoding, split_long
+            path, delimiter, cfg.quotechar, cfg.header, cfg.columns, cfg.encoding, split_long
         )
 
     def _report(self, count: int) -> None:
@@ -200,8 +259,9 @@ class Corpus:
         kinds = Counter(record["kind"] for record in self.skipped)
         summary = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         first = Problem(**self.skipped[0]).message()
+        where = ", ".join(map(str, self.paths))
         status(
-            f"corpus {self.path}: read {count} documents, skipped {len(self.skipped)} "
+            f"corpus {where}: read {count} documents, skipped {len(self.skipped)} "
             f"record(s) ({summary}); first: {first}"
         )
 

@@ -30,6 +30,7 @@ from toolkit.corpus.records import (
     Read,
     build_document,
     open_text,
+    option,
     row_id,
 )
 from toolkit.errors import CorpusError
@@ -85,34 +86,13 @@ def read_delimited(
 ) -> Iterator[Read | Problem]:
     """Stream the rows of a delimited file as documents, or problems for bad rows.
 
-    Parameters
-    ----------
-    path : str or Path
-        The CSV / TSV file.
-    delimiter : str, optional
-        One character; ``None`` sniffs it with :func:`sniff_delimiter`.
-    quotechar : str
-        The quote character.
-    header : bool
-        Whether the first row names the columns.
-    columns : mapping, optional
-        Field -> column name (with a header) or 0-based index. Without it, a header's columns
-        named like the fields are used; a header-less file must then have a single column
-        (the text).
-    encoding : str
-        The file's encoding.
-    split_long : int
-        Passed to :meth:`Document.from_text` (0: never split paragraphs).
-
-    Yields
-    ------
-    Read or Problem
-        Rows without an id get ``<file stem>/<0-based data row>``.
-
-    Raises
-    ------
-    CorpusError
-        When the header or the column mapping makes the whole file unreadable.
+    ``delimiter`` is one character (``None`` sniffs it with :func:`sniff_delimiter`);
+    ``header`` says whether the first row names the columns; ``columns`` maps fields to column
+    names (with a header) or 0-based indexes. Without ``columns``, a header's columns named
+    like the fields are used, and a header-less file must have a single column (the text).
+    ``split_long`` is passed to :meth:`Document.from_text`. Rows without an id get
+    ``<file stem>/<0-based data row>``. A header or mapping that makes the whole file
+    unreadable is a :class:`CorpusError`.
     """
     path = Path(path)
     if delimiter is None:
@@ -124,29 +104,14 @@ def read_delimited(
         layout: _Layout | None = None
         row_number = 0
         dialect = f"delimiter {delimiter!r}, quote character {quotechar!r}"
-        while True:
-            lines.start_record()
-            try:
-                row = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
+        for row in _rows(reader, lines, path, dialect):
+            if isinstance(row, Problem):
                 if layout is None:
                     # Without a readable first row no later row can be interpreted.
-                    raise CorpusError(
-                        f"{path}, line {lines.record_line}: cannot read the first row: {exc} "
-                        f"({dialect})"
-                    ) from None
-                yield Problem(
-                    str(path),
-                    lines.record_line,
-                    None,
-                    "malformed row",
-                    f"{exc} ({dialect})",
-                )
+                    raise CorpusError(f"{path}, line {row.line}: cannot read the first row: "
+                                      f"{row.reason}")  # fmt: skip
                 row_number += 1
-                continue
-            if not row:
+                yield row
                 continue
             if layout is None:
                 layout = _Layout.from_first_row(path, row, header, columns)
@@ -159,6 +124,23 @@ def read_delimited(
                     continue
             number, row_number = row_number, row_number + 1
             yield _read_row(path, row, number, layout, lines, dialect, split_long)
+
+
+def _rows(
+    reader: Iterator[list[str]], lines: LineReader, path: Path, dialect: str
+) -> Iterator[list[str] | Problem]:
+    """The non-empty rows of ``reader``, or a problem for a row the csv module rejects."""
+    while True:
+        lines.start_record()
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield Problem(str(path), lines.record_line, None, "malformed row", f"{exc} ({dialect})")
+            continue
+        if row:
+            yield row
 
 
 class _Layout:
@@ -192,14 +174,10 @@ class _Layout:
         else:
             raise CorpusError(
                 f"{path}: the file has {width} columns and no header, so which one is the text "
-                "is unknown; set corpus.columns to 0-based indexes, e.g. {label: 0, text: 1}"
+                f"is unknown; set {option('columns')} to 0-based indexes, e.g. text=1"
             )
         if "text" not in mapping:
-            shown = names if names is not None else f"{width} unnamed columns"
-            raise CorpusError(
-                f"{path}: no text column (columns: {shown}); "
-                "set corpus.columns, e.g. {text: body}"
-            )
+            raise CorpusError(_no_text_column(path, names, width))
         return cls(mapping, names, width)
 
     @staticmethod
@@ -207,23 +185,25 @@ class _Layout:
         path: Path, field: str, column: str | int, names: list[str] | None, width: int
     ) -> int:
         if field not in FIELDS:
-            raise CorpusError(f"corpus.columns: unknown field {field!r} (fields: {list(FIELDS)})")
+            raise CorpusError(f"{option('columns')}: unknown field {field!r} (fields: {FIELDS})")
         if names is None and isinstance(column, str) and column.isdigit():
             column = int(column)
         if isinstance(column, int):
             if not 0 <= column < width:
                 raise CorpusError(
-                    f"{path}: corpus.columns.{field} = {column}, but the file has {width} columns"
+                    f"{path}: column {column} for {field}, but the file has {width} columns "
+                    f"(set {option('columns')})"
                 )
             return column
         if names is None:
             raise CorpusError(
-                f"{path}: corpus.columns.{field} = {column!r} names a column, but the file has "
-                "no header; use a 0-based index or set corpus.header: true"
+                f"{path}: column {column!r} for {field} names a column, but the file has no "
+                f"header ({option('header')}); use a 0-based index"
             )
         if column not in names:
             raise CorpusError(
-                f"{path}: corpus.columns.{field} = {column!r} is not a column (header: {names})"
+                f"{path}: column {column!r} for {field} is not a column (header: {names}); "
+                f"set {option('columns')}"
             )
         return names.index(column)
 
@@ -267,9 +247,28 @@ def _read_row(
     return Read(document, str(path), line)
 
 
+def _no_text_column(path: Path, names: list[str] | None, width: int) -> str:
+    """Why no column holds the text: a header that reads as one column means the delimiter."""
+    if names is not None and width == 1:
+        other = [d for d in DELIMITERS if d in names[0]]
+        if other:
+            return (
+                f"{path}: the header reads as one column {names[0]!r}: the delimiter is "
+                f"probably {other[0]!r}; set {option('delimiter')}"
+            )
+    shown = names if names is not None else f"{width} unnamed columns"
+    return f"{path}: no text column (columns: {shown}); set {option('columns')}, e.g. text=body"
+
+
 def _sniff_file(path: Path, quotechar: str, encoding: str) -> str:
     handle, _ = open_text(path, encoding)
     with handle:
-        sample = handle.read(_SAMPLE_CHARS)
+        try:
+            sample = handle.read(_SAMPLE_CHARS)
+        except UnicodeError as exc:
+            raise CorpusError(
+                f"{path}: cannot decode the file with encoding {encoding!r} ({exc}); set "
+                f"{option('encoding')}"
+            ) from None
     # A single-column file has no delimiter to find; any choice reads it the same.
     return sniff_delimiter(sample, quotechar) or ","

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Literal
 
 from toolkit.corpus.document import Document
-from toolkit.corpus.records import Problem, Read, find_undecodable, open_text
+from toolkit.corpus.records import Problem, Read, find_undecodable, open_text, read_whole
 from toolkit.corpus.seed import is_seed_format, parse_seed_text
+from toolkit.errors import CorpusError
 
 
 def list_text_files(path: str | Path) -> list[Path]:
@@ -77,7 +78,11 @@ def read_text_files(
         doc_id = text_file_id(root, file)
         handle, bom = open_text(file, encoding)
         with handle:
-            text = handle.read()
+            try:
+                text = read_whole(handle, file)
+            except CorpusError as exc:
+                yield Problem(str(file), None, doc_id, "undecodable bytes", str(exc))
+                continue
         undecodable = find_undecodable(text, handle.encoding, bom)
         if undecodable is not None:
             yield Problem(str(file), undecodable[0], doc_id, "undecodable bytes", undecodable[1])

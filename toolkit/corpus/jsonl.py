@@ -25,6 +25,7 @@ from toolkit.corpus.records import (
     Read,
     build_document,
     open_text,
+    option,
     row_id,
 )
 from toolkit.errors import CorpusError
@@ -74,10 +75,10 @@ def _keys(columns: Mapping[str, str | int] | None) -> dict[str, str]:
     keys = {field: field for field in FIELDS}
     for field, key in (columns or {}).items():
         if field not in FIELDS:
-            raise CorpusError(f"corpus.columns: unknown field {field!r} (fields: {list(FIELDS)})")
+            raise CorpusError(f"{option('columns')}: unknown field {field!r} (fields: {FIELDS})")
         if not isinstance(key, str):
             raise CorpusError(
-                f"corpus.columns.{field}: a JSON-lines file needs a key name, not {key!r}"
+                f"{option('columns')}: {field} in a JSON-lines file needs a key name, not {key!r}"
             )
         keys[field] = key
     return keys

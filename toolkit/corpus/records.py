@@ -24,6 +24,26 @@ from toolkit.errors import CorpusError
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
 FIELDS = ("id", "text", "title", "date", "label", "source")
 
+# How a user sets each reading option, in a config and on the command line (``corpus info``);
+# an error names both, since the same readers serve both.
+_OPTIONS = {
+    "format": ("corpus.format", "--format"),
+    "encoding": ("corpus.encoding", "--encoding"),
+    "delimiter": ("corpus.delimiter", "--delimiter"),
+    "header": ("corpus.header", "--no-header"),
+    "columns": ("corpus.columns", "--column FIELD=COLUMN"),
+}
+
+
+def option(name: str) -> str:
+    """How to set the reading option ``name``, for an error message.
+
+    >>> option("encoding")
+    'corpus.encoding (command line: --encoding)'
+    """
+    key, flag = _OPTIONS[name]
+    return f"{key} (command line: {flag})"
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -63,7 +83,14 @@ def check_encoding(encoding: str) -> str:
     try:
         return codecs.lookup(encoding).name
     except LookupError:
-        raise CorpusError(f"unknown encoding {encoding!r} (corpus.encoding)") from None
+        raise CorpusError(f"unknown encoding {encoding!r}: set {option('encoding')}") from None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """A UTF-16 byte-order mark, or every other byte NUL in Latin-script text."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return True
+    return len(head) >= 8 and head.count(0) >= len(head) // 3
 
 
 def open_text(path: Path, encoding: str) -> tuple[IO[str], int]:
@@ -73,8 +100,14 @@ def open_text(path: Path, encoding: str) -> tuple[IO[str], int]:
     bom = 0
     if codec in ("utf-8", "utf-8-sig"):
         with open(path, "rb") as raw:
-            if raw.read(3) == codecs.BOM_UTF8:
-                bom, codec = 3, "utf-8-sig"
+            head = raw.read(1024)
+        if head[:3] == codecs.BOM_UTF8:
+            bom, codec = 3, "utf-8-sig"
+        elif _looks_utf16(head):
+            raise CorpusError(
+                f"{path}: the file looks like UTF-16 text, not {encoding}: set "
+                f"{option('encoding')} to utf-16"
+            )
     handle = open(path, encoding=codec, errors="surrogateescape", newline="")  # noqa: SIM115
     return handle, bom
 
@@ -97,12 +130,25 @@ def find_undecodable(text: str, encoding: str, start_offset: int = 0) -> tuple[i
     if match is None:
         return None
     encoding = _without_bom(encoding)
-    offset = start_offset + len(text[: match.start()].encode(encoding, "surrogateescape"))
+    offset = start_offset + byte_length(text[: match.start()], encoding)
     byte = ord(match.group()) - 0xDC00
     return text.count("\n", 0, match.start()) + 1, (
         f"cannot decode byte 0x{byte:02x} at byte offset {offset} with encoding {encoding!r}; "
-        "set corpus.encoding to the file's encoding"
+        f"set {option('encoding')} to the file's encoding"
     )
+
+
+def byte_length(text: str, encoding: str) -> int:
+    """Bytes ``text`` took in the file (undecodable bytes count one each).
+
+    >>> byte_length("Tür", "utf-8"), byte_length("Tür", "latin-1")
+    (4, 3)
+    """
+    try:
+        return len(text.encode(encoding, "surrogateescape"))
+    except UnicodeEncodeError:
+        # surrogateescape only works for ASCII-compatible codecs (not UTF-16): an estimate
+        return len(text.encode(encoding, "replace"))
 
 
 def _without_bom(encoding: str) -> str:
@@ -132,10 +178,22 @@ class LineReader:
         self._record: list[tuple[int, int, str]] = []
 
     def __iter__(self) -> Iterator[str]:
-        for line in self.handle:
+        lines = iter(self.handle)
+        while True:
+            try:
+                line = next(lines)
+            except StopIteration:
+                return
+            except UnicodeError as exc:
+                # codecs such as UTF-16 fail on a truncated or unmarked stream despite
+                # surrogateescape: the rest of the file cannot be read
+                raise CorpusError(
+                    f"{self.handle.name}, line {self.line_number + 1}: cannot decode the file "
+                    f"with encoding {self.encoding!r} ({exc}); set {option('encoding')}"
+                ) from None
             self.line_number += 1
             self._record.append((self.line_number, self._offset, line))
-            self._offset += len(line.encode(self.encoding, "surrogateescape"))
+            self._offset += byte_length(line, self.encoding)
             yield line
 
     def start_record(self) -> None:
@@ -154,6 +212,17 @@ class LineReader:
             if found is not None:
                 return number, found[1]
         return None
+
+
+def read_whole(handle: IO[str], path: Path) -> str:
+    """The whole text of ``handle``; a codec that gives up is a :class:`CorpusError`."""
+    try:
+        return handle.read()
+    except UnicodeError as exc:
+        raise CorpusError(
+            f"{path}: cannot decode the file with encoding {handle.encoding!r} ({exc}); "
+            f"set {option('encoding')}"
+        ) from None
 
 
 def build_document(

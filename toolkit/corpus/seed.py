@@ -79,30 +79,13 @@ def parse_seed_text(
 ) -> Document:
     """Parse one article in the seed format.
 
-    Parameters
-    ----------
-    text : str
-        The whole file content, starting with the ``date`` line.
-    doc_id : str
-        The document id.
-    source : str, optional
-        Stored as ``Document.source``.
-    split_long : int
-        Cut body paragraphs longer than this many words at sentence ends (0: never). The lead
-        stays whole, so ``lead == paragraphs[0]`` always holds.
-
-    Returns
-    -------
-    Document
-        ``date``, ``caption`` (the rest of the date line), ``lead`` (the first block, also
-        ``paragraphs[0]``), body paragraphs, and ``subheadings`` as ``(index of the first
-        paragraph of the section, heading)``; ``text`` is the content after the date line.
-
-    Raises
-    ------
-    ValueError
-        When the text is not in the seed format, its date is invalid, or it has no lead; the
-        reader reports it with the file name.
+    ``text`` is the whole file, starting with the ``date`` line. The result has ``date``,
+    ``caption`` (the rest of the date line), ``lead`` (the first block, also ``paragraphs[0]``),
+    body paragraphs, and ``subheadings`` as ``(index of the first paragraph of the section,
+    heading)``; its ``text`` is the content after the date line. ``split_long`` cuts body
+    paragraphs longer than this many words at sentence ends (0: never; the lead stays whole).
+    A text not in the seed format, with an invalid date or without a lead is a ValueError,
+    which the reader reports with the file name.
     """
     body = text.lstrip("\ufeff \t\r\n")
     first_line, _, rest = body.partition("\n")

@@ -33,6 +33,9 @@ from toolkit.io import (
 )
 from toolkit.progress import status
 
+#: Texts encoded (and stored in the cache) at a time: a resumed run loses at most one chunk.
+CHUNK = 512
+
 
 def default_cache_root() -> Path:
     """``$TOOLKIT_CACHE/embeddings``, else ``.cache/toolkit/embeddings``."""
@@ -126,25 +129,12 @@ class EmbeddingCache:
 def encode_cached(encoder: Encoder, texts: list[str], cache: EmbeddingCache | None) -> np.ndarray:
     """Encode ``texts``, taking every vector the cache has and encoding only the rest.
 
-    Identical texts are encoded once. Hit and miss counts are added to ``cache.stats``. An
-    encoder whose ``batch_dependent`` attribute is true (int8 ONNX with batches) only gets back
-    the vectors of the very same list of texts, so a cache never changes what it returns.
-
-    Parameters
-    ----------
-    encoder : Encoder
-    texts : list of str
-    cache : EmbeddingCache or None
-        ``None`` encodes everything.
-
-    Returns
-    -------
-    ndarray of shape (len(texts), encoder.dim), float32
-
-    Raises
-    ------
-    ValueError
-        For an empty text, naming its index.
+    Identical texts are encoded once, in chunks of ``CHUNK`` that go to the cache as they are
+    done, so an interrupted run resumes with what it finished; ``cache=None`` encodes all.
+    Hit and miss counts are added to ``cache.stats``. An encoder whose ``batch_dependent``
+    attribute is true (int8 ONNX with batches) only gets back the vectors of the very same list
+    of texts, so a cache never changes what it returns. Returns a ``(len(texts), encoder.dim)``
+    float32 array; an empty text is a ValueError naming its index.
 
     Examples
     --------
@@ -169,11 +159,14 @@ def encode_cached(encoder: Encoder, texts: list[str], cache: EmbeddingCache | No
         if vector is None:
             todo.setdefault(key, text)
     fresh: dict[str, Any] = {}
-    if todo:
-        encoded = np.asarray(encoder.encode(list(todo.values())), dtype=np.float32)
-        fresh = dict(zip(todo, encoded, strict=True))
+    pending = list(todo.items())
+    # encoded and stored a chunk at a time, so an interrupted run keeps what it finished
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start : start + CHUNK]
+        encoded = np.asarray(encoder.encode([text for _, text in chunk]), dtype=np.float32)
+        fresh.update(zip([key for key, _ in chunk], encoded, strict=True))
         if cache is not None:
-            cache.put(list(todo), encoded)
+            cache.put([key for key, _ in chunk], encoded)
     if cache is not None:
         misses = sum(vector is None for vector in found)
         cache.stats["hits"] += len(texts) - misses

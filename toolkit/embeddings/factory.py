@@ -1,52 +1,47 @@
-"""Building the configured encoder from the ``embeddings`` config section."""
+"""Building a text encoder by backend name (what a config's ``embeddings`` section names)."""
 
 from __future__ import annotations
 
-from toolkit.config import EmbeddingsConfig
+from typing import Any
+
 from toolkit.embeddings.base import Encoder
 from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder
-from toolkit.errors import ConfigError
+
+BACKENDS = ("sentence-transformers", "onnx")
 
 
-def make_encoder(config: EmbeddingsConfig) -> Encoder:
-    """The text encoder an ``embeddings`` section describes.
+def make_encoder(
+    backend: str = "sentence-transformers", *, quantize: bool = True, **params: Any
+) -> Encoder:
+    """The text encoder of ``backend`` with ``params``.
 
     Parameters
     ----------
-    config : EmbeddingsConfig
-        ``backend`` ``sentence-transformers`` or ``onnx``.
+    backend : {"sentence-transformers", "onnx"}
+        sentence-transformers on torch, or the same model exported to ONNX Runtime.
+    quantize : bool, default True
+        ``onnx``: dynamic int8 quantisation of the weights.
+    **params
+        The :class:`~toolkit.embeddings.passage_encoder.PassageEncoder` parameters: ``model``,
+        ``batch_size``, ``max_length``, ``normalize``, ``device``, ``pooling``,
+        ``passage_overlap``, ``threads``.
 
     Raises
     ------
-    ConfigError
-        For ``backend: lsa``: LSA is trained on the corpus's token lists, so it is built with
-        :class:`~toolkit.embeddings.lsa.LsaEncoder` (``lsa_dims``, the experiment seed) instead.
+    ValueError
+        For another backend (LSA is trained on the corpus's token lists: see
+        :class:`~toolkit.embeddings.lsa.LsaEncoder`).
 
     Examples
     --------
-    >>> from toolkit.config import EmbeddingsConfig
-    >>> make_encoder(EmbeddingsConfig(pooling="max")).pooling  # doctest: +SKIP
+    >>> make_encoder(pooling="max").pooling  # doctest: +SKIP
     'max'
     """
-    kwargs = {
-        "model": config.model,
-        "batch_size": config.batch_size,
-        "max_length": config.max_length,
-        "normalize": config.normalize,
-        "device": config.device,
-        "pooling": config.pooling,
-        "passage_overlap": config.passage_overlap,
-        "threads": config.threads,
-    }
-    if config.backend == "sentence-transformers":
-        return SentenceTransformerEncoder(**kwargs)
-    if config.backend == "onnx":
+    if backend == "sentence-transformers":
+        return SentenceTransformerEncoder(**params)
+    if backend == "onnx":
         # Imported here: onnxruntime is only needed by configs that ask for it.
         from toolkit.embeddings.onnx import OnnxEncoder
 
-        return OnnxEncoder(**kwargs, quantize=config.quantize)
-    raise ConfigError(
-        f"embeddings.backend {config.backend!r} is trained on the corpus, not built from a "
-        "config alone: use toolkit.embeddings.LsaEncoder(dims=config.lsa_dims, seed=seed) "
-        "with fit(token_lists), or embed_tokens(tokenized_corpus, LsaEncoder(...))"
-    )
+        return OnnxEncoder(**params, quantize=quantize)
+    raise ValueError(f"no text encoder for backend {backend!r}; choose one of {BACKENDS}")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import socket
 from pathlib import Path
 
 from toolkit.errors import ModelNotFoundError
@@ -134,6 +135,43 @@ def resolve_model(name_or_path: str) -> Path | str:
     if hub_offline():
         raise model_not_found(name, [*looked, "not downloading: HF_HUB_OFFLINE=1"])
     return name
+
+
+HUB_HOST = ("huggingface.co", 443)
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face hub answers within ``timeout`` seconds (a TCP connect)."""
+    try:
+        with socket.create_connection(HUB_HOST, timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def check_downloadable(resolved: Path | str, timeout: float = 3.0) -> None:
+    """Fail fast for a model that is not on this machine and cannot be downloaded now.
+
+    :func:`resolve_model` returns a hub name when the model would be downloaded; without a
+    network, loading it would retry for minutes before failing. A local folder passes.
+
+    Raises
+    ------
+    ModelNotFoundError
+        When ``resolved`` is a hub name and the hub does not answer.
+
+    Examples
+    --------
+    >>> check_downloadable(Path("."))  # a folder: nothing to download
+    """
+    if isinstance(resolved, Path) or hub_reachable(timeout):
+        return
+    looked = [
+        f"{Path.cwd() / resolved} (no such folder)",
+        f"Hugging Face cache {_hub_cache_dir()}",
+        f"the hub ({HUB_HOST[0]} did not answer within {timeout:g} s: no network?)",
+    ]
+    raise model_not_found(resolved, looked)
 
 
 def _hashed_files(folder: Path) -> list[Path]:

@@ -1,6 +1,50 @@
-"""Experiments: the runner that composes the stages, the stage cache, and ``Run`` folders."""
+"""Experiments: configs (the only YAML in the toolkit), the stages, the runner with its cache,
+sweeps, and ``Run`` folders.
 
-from toolkit.experiment.run import Run, list_runs, load_run
-from toolkit.experiment.runner import execute, run_experiment, run_sweep
+The names below are imported on first use, so that ``toolkit.experiment.schema`` can be read
+without loading every stage.
+"""
 
-__all__ = ["Run", "execute", "list_runs", "load_run", "run_experiment", "run_sweep"]
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.experiment.loading import config_from_mapping, load_config
+    from toolkit.experiment.run import Run, list_runs, load_run
+    from toolkit.experiment.runner import Interrupted, execute, run_experiment
+    from toolkit.experiment.schema import ExperimentConfig
+    from toolkit.experiment.sweep import run_sweep
+
+_WHERE = {
+    "ExperimentConfig": "schema",
+    "Interrupted": "runner",
+    "Run": "run",
+    "config_from_mapping": "loading",
+    "execute": "runner",
+    "list_runs": "run",
+    "load_config": "loading",
+    "load_run": "run",
+    "run_experiment": "runner",
+    "run_sweep": "sweep",
+}
+
+__all__ = [
+    "ExperimentConfig",
+    "Interrupted",
+    "Run",
+    "config_from_mapping",
+    "execute",
+    "list_runs",
+    "load_config",
+    "load_run",
+    "run_experiment",
+    "run_sweep",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"toolkit.experiment.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'toolkit.experiment' has no attribute {name!r}")

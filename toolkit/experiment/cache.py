@@ -3,6 +3,15 @@
 A key is a hash of the stage's settings and the keys of the stages it reads, so a changed
 setting recomputes that stage and every stage after it, and nothing else. A folder only
 counts once its ``_complete.json`` marker exists, so an interrupted stage is simply redone.
+The marker also keeps what the computation warned about, so a cached stage warns again.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> cache = StageCache(pathlib.Path(tempfile.mkdtemp()))
+>>> folder = cache.store("demo", "abc", lambda d: (d / "x.txt").write_text("1"), ["careful"])
+>>> cache.lookup("demo", "abc") == folder, cache.warnings(folder)
+(True, ['careful'])
 """
 
 from __future__ import annotations
@@ -10,22 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import atomic_folder, write_json
+from toolkit.io import atomic_folder, read_json, write_json
 
 MARKER = "_complete.json"
 
 
 class StageCache:
-    """Completed stage outputs under ``root/stages/<stage>/<key>/``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> cache = StageCache(pathlib.Path(tempfile.mkdtemp()))
-    >>> folder = cache.store("demo", "abc", lambda d: (d / "x.txt").write_text("1"))
-    >>> cache.lookup("demo", "abc") == folder
-    True
-    """
+    """Completed stage outputs under ``root/stages/<stage>/<key>/``."""
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
@@ -38,10 +38,17 @@ class StageCache:
         folder = self.folder(stage, key)
         return folder if (folder / MARKER).is_file() else None
 
-    def store(self, stage: str, key: str, write: Callable[[Path], None]) -> Path:
+    def store(
+        self, stage: str, key: str, write: Callable[[Path], None], warnings: list[str] = ()
+    ) -> Path:
         """Run ``write(tmp_folder)`` and move the folder into place once it completed."""
         final = self.folder(stage, key)
         with atomic_folder(final) as tmp:
             write(tmp)
-            write_json(tmp / MARKER, {"stage": stage, "key": key})
+            write_json(tmp / MARKER, {"stage": stage, "key": key, "warnings": list(warnings)})
         return final
+
+    @staticmethod
+    def warnings(folder: Path) -> list[str]:
+        """What the computation of the cached output in ``folder`` warned about."""
+        return list(read_json(folder / MARKER).get("warnings", []))

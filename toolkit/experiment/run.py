@@ -1,33 +1,51 @@
 """``Run``: a finished run folder, loaded for reading and querying.
 
-Loading a run never executes code from it: configs are YAML, tables CSV, arrays ``.npy``
-(read with ``allow_pickle=False``), models JSON and text. gensim's own pickle-based model
-files sit beside them as an extra that is only read by :meth:`Run.gensim_model` with
-``trust=True``.
+A ``Run`` is the run's stage outputs, each loaded on first use by the stage's own ``load`` (the
+same code the runner's cache uses), plus the queries of :mod:`toolkit.search`. Before a stage's
+files are read they are checked against the checksums in ``manifest.json``, so a damaged file is
+named instead of failing somewhere inside a reader. Loading never executes code from the folder:
+YAML, JSON, CSV, text and ``.npy`` with ``allow_pickle=False``; gensim's own pickle-based model
+files are read only by :meth:`Run.gensim_model` with ``trust=True``.
 """
 
 from __future__ import annotations
 
 import difflib
+import json
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
-from toolkit.config import ExperimentConfig, validate
 from toolkit.corpus import Document
-from toolkit.errors import RunError
-from toolkit.io import read_csv, read_json, read_jsonl, require_files
+from toolkit.errors import RunError, ToolkitError
+from toolkit.experiment import folder as layout
+from toolkit.experiment.loading import parse_yaml, validate
+from toolkit.experiment.schema import ExperimentConfig
+from toolkit.experiment.stages import (
+    STAGES,
+    ClustersStage,
+    CorpusStage,
+    EmbeddingsStage,
+    SearchStage,
+    Stage,
+    TextStage,
+    ThemesStage,
+    TopicsStage,
+)
+from toolkit.io import read_csv, read_json
+from toolkit.search import near_duplicates
+from toolkit.search.filters import document_mask
+from toolkit.search.query import search_text
+from toolkit.search.results import best_passage, cut_around, hits_table
 
-STAGE_ORDER = ("corpus", "text", "topics", "embeddings", "clusters", "themes", "search")
-# manifest.json is written last; plots and the report also read a run that is being finished
-REQUIRED_FILES = ("config.yaml", "metrics.json", "documents.csv")
+T = TypeVar("T")
 
 
 class Run:
-    """A run folder: config, manifest, metrics, documents and each stage's artifacts.
+    """A run folder: config, manifest, metrics, documents and each stage's output.
 
     Examples
     --------
@@ -39,53 +57,75 @@ class Run:
         self.path = Path(path).resolve()
         if not self.path.is_dir():
             raise RunError(f"run folder not found: {self.path}")
-        require_files(self.path, REQUIRED_FILES, "the run folder is")
+        missing = [n for n in (layout.CONFIG, layout.METRICS, layout.DOCUMENTS) if not self._has(n)]
+        if missing:
+            raise RunError(f"{self.path}: not a complete run folder (missing {', '.join(missing)})")
+        self._outputs: dict[str, Any] = {}
 
     def __repr__(self) -> str:
         return f"Run({str(self.path)!r}, stages={self.stages})"
+
+    def _has(self, name: str) -> bool:
+        return (self.path / name).exists()
+
+    def _read(self, name: str, reader: Any) -> Any:
+        """``reader(path)`` of a run-level file, checked first; damage is a RunError naming it."""
+        layout.verify(self.path, name)
+        try:
+            return reader(self.path / name)
+        except (ValueError, KeyError, OSError, UnicodeDecodeError) as exc:
+            raise RunError(f"{self.path / name}: cannot be read ({exc})") from None
 
     # -- what every run has ------------------------------------------------------------------
 
     @cached_property
     def config(self) -> ExperimentConfig:
         """The fully resolved config the run was made with."""
-        import yaml
-
-        data = yaml.safe_load((self.path / "config.yaml").read_text(encoding="utf-8"))
-        return validate(data, str(self.path / "config.yaml"))
+        data = self._read(layout.CONFIG, lambda p: parse_yaml(p.read_text("utf-8"), str(p)))
+        return validate(data, str(self.path / layout.CONFIG))
 
     @cached_property
     def manifest(self) -> dict[str, Any]:
-        path = self.path / "manifest.json"
-        return read_json(path) if path.is_file() else {}
+        return read_json(self.path / layout.MANIFEST) if self._has(layout.MANIFEST) else {}
 
     @cached_property
     def metrics(self) -> dict[str, Any]:
-        return read_json(self.path / "metrics.json")
+        return self._read(layout.METRICS, read_json)
 
     @cached_property
     def documents(self) -> pd.DataFrame:
         """One row per document: id, title, date, label, source, words, paragraphs."""
-        return read_csv(
-            self.path / "documents.csv", dtype={"date": str, "label": str, "source": str}
-        )
+        dtypes = {"date": str, "label": str, "source": str, "title": str}
+        return self._read(layout.DOCUMENTS, lambda p: read_csv(p, dtype=dtypes))
 
     @property
     def stages(self) -> list[str]:
-        """The stages whose artifacts the run folder holds, in pipeline order."""
-        return [s for s in STAGE_ORDER if (self.path / s).is_dir()]
+        """The stages whose outputs the run folder holds, in pipeline order."""
+        return [stage.name for stage in STAGES if self.has(stage.name)]
 
     def has(self, stage: str) -> bool:
         return (self.path / stage).is_dir()
 
-    def _stage_dir(self, stage: str) -> Path:
-        folder = self.path / stage
-        if not folder.is_dir():
-            raise RunError(
-                f"{self.path} has no '{stage}' stage: "
-                f"add a '{stage}:' section to the config and re-run"
-            )
-        return folder
+    def output(self, stage: type[Stage[T]]) -> T:
+        """A stage's output, loaded (and checked) on first use by the stage's own ``load``."""
+        if stage.name not in self._outputs:
+            if not self.has(stage.name):
+                raise RunError(
+                    f"{self.path} has no '{stage.name}' stage: add a '{stage.name}:' section "
+                    "to the config and re-run"
+                )
+            layout.verify(self.path, stage.name)
+            try:
+                output = stage().load(self.path / stage.name, self.config)
+            except ToolkitError:
+                raise
+            except (ValueError, KeyError, OSError, EOFError, IndexError) as exc:
+                raise RunError(
+                    f"{self.path / stage.name}: the stage's files cannot be read ({exc}); "
+                    "re-run the experiment"
+                ) from None
+            self._outputs[stage.name] = output
+        return self._outputs[stage.name]
 
     @cached_property
     def _position(self) -> dict[str, int]:
@@ -99,32 +139,25 @@ class Run:
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise RunError(f"unknown document id {doc_id!r} in {self.path.name}{hint}") from None
 
-    @cached_property
+    @property
     def corpus(self) -> list[Document]:
         """The documents with their full text and paragraphs."""
-        rows = read_jsonl(self._stage_dir("corpus") / "documents.jsonl")
-        return [Document.from_dict(row) for row in rows]
+        return self.output(CorpusStage).documents
 
     def document(self, doc_id: str) -> Document:
         """The full document with id ``doc_id``."""
         return self.corpus[self._doc_position(doc_id)]
 
-    # -- text --------------------------------------------------------------------------------
+    # -- text and topics ---------------------------------------------------------------------
 
-    @cached_property
+    @property
     def pipeline(self) -> Any:
         """The text pipeline of the run (phrases and dictionary as learned), for new text."""
-        from toolkit.text import TextPipeline
+        return self.output(TextStage).pipeline
 
-        return TextPipeline.load(self._stage_dir("text") / "pipeline")
-
-    # -- topics ------------------------------------------------------------------------------
-
-    @cached_property
+    @property
     def topic_model(self) -> Any:
-        from toolkit.topics import TopicsResult
-
-        return TopicsResult.load(self._stage_dir("topics"))
+        return self.output(TopicsStage)
 
     @property
     def topic_table(self) -> pd.DataFrame:
@@ -152,7 +185,7 @@ class Run:
         tokens = self.pipeline.transform_text(text)
         if not tokens:
             raise ValueError(
-                "the text has no tokens the run's vocabulary knows (empty after the text pipeline)"
+                "the text has no words the run's topics know (nothing is left after stopwords)"
             )
         result = self.topic_model
         shares = result.infer([tokens], seed=self.config.seed)[0]
@@ -167,147 +200,88 @@ class Run:
                 "gensim_model(trust=True) only for run folders you trust (the topic arrays in "
                 "topics/ need no such trust)"
             )
-        from gensim.models import LdaModel
-
-        path = self._stage_dir("topics") / "gensim" / "lda.model"
-        if not path.exists():
-            raise RunError(
-                f"{path} not found (output.gensim_model was off, or the model is not LDA)"
-            )
-        return LdaModel.load(str(path))
+        return self.topic_model.load_gensim(self.path / TopicsStage.name)
 
     # -- clusters and themes -----------------------------------------------------------------
 
-    @cached_property
+    @property
     def clusters(self) -> pd.DataFrame:
-        """doc_id, cluster, x, y."""
-        return read_csv(self._stage_dir("clusters") / "clusters.csv")
+        """doc_id, cluster, outlier, x, y (and paragraph when paragraphs were clustered)."""
+        return self.output(ClustersStage).assignments
 
-    @cached_property
+    @property
     def cluster_labels(self) -> pd.DataFrame:
-        return read_csv(self._stage_dir("clusters") / "cluster_labels.csv")
+        return self.output(ClustersStage).labels
 
-    @cached_property
+    @property
     def cluster_names(self) -> dict[int, str]:
         """Cluster id -> its three most distinctive words joined."""
-        from toolkit.clusters import cluster_names
+        return self.output(ClustersStage).cluster_names
 
-        clusters = sorted(int(c) for c in self.clusters["cluster"].unique())
-        return cluster_names(self.cluster_labels, clusters=clusters)
-
-    @cached_property
+    @property
     def themes(self) -> pd.DataFrame:
         """Per article: best theme, its score, and the theme profile."""
-        return read_csv(self._stage_dir("themes") / "themes.csv")
+        return self.output(ThemesStage).themes
 
-    @cached_property
+    @property
     def theme_paragraphs(self) -> pd.DataFrame:
         """Per paragraph: best theme and scores."""
-        return read_csv(self._stage_dir("themes") / "theme_paragraphs.csv")
+        return self.output(ThemesStage).paragraphs
 
     # -- search ------------------------------------------------------------------------------
 
-    @cached_property
+    @property
     def index(self) -> Any:
-        from toolkit.search import SearchIndex
+        return self.output(SearchStage)
 
-        return SearchIndex.load(self._stage_dir("search"))
+    def _mask(self, date_from: Any, date_to: Any, label: Any, theme: Any) -> np.ndarray | None:
+        themes = self.themes if theme and self.has(ThemesStage.name) else None
+        return document_mask(self.documents, date_from, date_to, label, theme, themes)
 
-    @cached_property
-    def _encoder(self) -> Any:
-        from toolkit.embeddings import make_encoder
+    def _surface(self, position: int, terms: list[str], top: int = 5) -> list[str]:
+        """``terms`` (lemmas) as the article writes them, nouns and names first (German
+        capitalises them: they explain a match better than verbs), at most ``top``."""
+        words = self.pipeline.surface_forms(self.corpus[position].text)
+        written = [" ".join(words.get(part, part) for part in t.split("_")) for t in terms]
+        return sorted(written, key=lambda w: not w[:1].isupper())[:top]
 
-        cfg = self.config.embeddings
-        if cfg is None or cfg.backend == "lsa":
-            return None
-        return make_encoder(cfg)
+    def _frame(self, hits: list[Any], query_terms: set[str], source: int | None) -> pd.DataFrame:
+        paragraphs = self.output(TextStage).tokens.paragraphs
+        for hit in hits:
+            hit.shared_terms = self._surface(hit.index, hit.shared_terms)
 
-    @cached_property
-    def _lsa(self) -> Any:
-        from toolkit.embeddings import LsaEncoder
+        def passage(position: int, hit: Any) -> str:
+            terms = query_terms or set(self.pipeline.transform_text(" ".join(hit.shared_terms)))
+            texts = self.corpus[position].paragraphs
+            best = best_passage(paragraphs[position], terms)
+            return cut_around(texts[best], hit.shared_terms) if texts else ""
 
-        return LsaEncoder.load(self._stage_dir("embeddings") / "lsa")
+        return hits_table(hits, self.documents, passage, self._context(source))
 
-    def _mask(
-        self, date_from: str | None, date_to: str | None, label: str | None, theme: str | None
-    ) -> np.ndarray | None:
-        if not any((date_from, date_to, label, theme)):
-            return None
-        docs = self.documents
-        mask = np.ones(len(docs), dtype=bool)
-        dates = docs["date"].fillna("").astype(str)
-        if date_from:
-            mask &= np.array([bool(d) and d[: len(date_from)] >= date_from for d in dates])
-        if date_to:
-            mask &= np.array([bool(d) and d[: len(date_to)] <= date_to for d in dates])
-        if label:
-            mask &= (docs["label"].fillna("") == label).to_numpy()
-        if theme:
-            mask &= self._theme_mask(theme)
-        return mask
-
-    def _theme_mask(self, theme: str) -> np.ndarray:
-        themes = self.themes
-        names = list(self.config.themes.definitions) if self.config.themes else []
-        if theme not in names:
-            raise RunError(
-                f"unknown theme {theme!r}; the run's themes are: {', '.join(names) or 'none'}"
-            )
-        by_id = themes.set_index("doc_id")
-        has_theme = (by_id["theme"] == theme) | (by_id[theme] >= THEME_FILTER_SHARE)
-        return self.documents["id"].map(has_theme).fillna(False).to_numpy(dtype=bool)
-
-    def _frame(
-        self, hits: list[Any], query_tokens: set[str] | None, source: int | None
-    ) -> pd.DataFrame:
-        docs = self.documents
-        rows = []
-        themes = (
-            self.themes.set_index("doc_id")["theme"] if (self.path / "themes").is_dir() else None
-        )
+    def _context(self, source: int | None) -> Any:
+        """Theme and topic columns of a hit (and whether they match the query article's)."""
+        theme_of = self.themes.set_index("doc_id")["theme"] if self.has(ThemesStage.name) else None
         topic_of = None
-        if (self.path / "topics").is_dir():
+        if self.has(TopicsStage.name):
             result = self.topic_model
             topic_of = [result.labels[i] for i in np.asarray(result.doc_topics).argmax(axis=1)]
-        for hit in hits:
-            row = docs.iloc[hit.index]
-            entry = {
-                "id": hit.id,
-                "score": float(hit.score),
-                "title": row["title"],
-                "date": row["date"],
-                "label": row["label"],
-                "snippet": self._snippet(hit.index, query_tokens),
-                "shared_terms": ", ".join(hit.shared_terms),
-            }
-            if themes is not None:
-                entry["theme"] = themes.get(hit.id)
-                if source is not None:
-                    own = themes.get(docs.iloc[source]["id"])
-                    entry["shared_theme"] = own if own == entry["theme"] and own != "none" else None
-            if topic_of is not None:
-                entry["topic"] = topic_of[hit.index]
-                if source is not None:
-                    entry["shared_topic"] = (
-                        topic_of[source] if topic_of[source] == entry["topic"] else None
-                    )
-            rows.append(entry)
-        columns = ["id", "score", "title", "date", "label", "snippet", "shared_terms"]
-        frame = pd.DataFrame(
-            rows, columns=columns + [c for c in (rows[0] if rows else {}) if c not in columns]
-        )
-        return frame
+        ids = self.documents["id"]
 
-    def _snippet(self, position: int, query_tokens: set[str] | None, width: int = 200) -> str:
-        paragraphs = self.corpus[position].paragraphs
-        best = paragraphs[0] if paragraphs else ""
-        if query_tokens:
-            scored = [
-                (len(query_tokens & set(self.pipeline.transform_text(p))), -i, p)
-                for i, p in enumerate(paragraphs)
-            ]
-            best = max(scored)[2]
-        return best if len(best) <= width else best[: width - 1].rstrip() + "…"
+        def extra(hit: Any) -> dict[str, Any]:
+            row: dict[str, Any] = {}
+            if theme_of is not None:
+                row["theme"] = theme_of.get(hit.id, "")
+                if source is not None:
+                    own = theme_of.get(ids.iloc[source])
+                    row["shared_theme"] = own if own == row["theme"] and own != "none" else ""
+            if topic_of is not None:
+                row["topic"] = topic_of[hit.index]
+                if source is not None:
+                    same = topic_of[source] == row["topic"]
+                    row["shared_topic"] = topic_of[source] if same else ""
+            return row
+
+        return extra
 
     def similar(
         self,
@@ -321,14 +295,14 @@ class Run:
     ) -> pd.DataFrame:
         """The ``k`` articles nearest to article ``doc_id`` (itself excluded), best first.
 
-        Returns a DataFrame with columns id, score, title, date, label, snippet, shared_terms
-        (and theme / shared_theme, topic / shared_topic where the run has those stages).
+        Returns a DataFrame with columns rank, id, score, title, date, label, snippet (the
+        passage sharing the most terms), shared_terms, theme / shared_theme and topic /
+        shared_topic where the run has those stages, and channels (each mode's score).
         """
         position = self._doc_position(doc_id)
-        hits = self.index.similar(
-            doc_id, k=k, mode=mode, mask=self._mask(date_from, date_to, label, theme)
-        )
-        return self._frame(hits, None, position)
+        mask = self._mask(date_from, date_to, label, theme)
+        hits = self.index.similar(doc_id, k=k, mode=mode, mask=mask)
+        return self._frame(hits, set(), position)
 
     def search(
         self,
@@ -343,47 +317,28 @@ class Run:
         """The ``k`` articles nearest to free ``text``, best first (columns as :meth:`similar`)."""
         if not text or not text.strip():
             raise ValueError("empty query: give some words to search for")
-        from toolkit.search.index import QUERY_WEIGHTS
-
-        index = self.index
-        mode = mode or index.config.mode
-        tokens = self.pipeline.transform_text(text)
-        weights = index.config.weights or QUERY_WEIGHTS
-        modes = index.available_modes()
-        # the model is loaded (and the query encoded) only when its vector counts for the ranking
-        wants_dense = mode == "dense" or (mode == "hybrid" and weights.get("dense", 0) > 0)
-        dense = None
-        if wants_dense and self._encoder is not None and "dense" in modes:
-            dense = self._encoder.encode([text])[0]
-        wants_lsa = mode == "lsa" or (mode == "hybrid" and weights.get("lsa", 0) > 0)
-        lsa = self._lsa.transform([tokens])[0] if wants_lsa and "lsa" in modes else None
-        hits = index.search(
-            tokens,
-            query_dense=dense,
-            query_lsa=lsa,
+        embeddings = self.output(EmbeddingsStage) if self.has(EmbeddingsStage.name) else None
+        mask = self._mask(date_from, date_to, label, theme)
+        hits = search_text(
+            self.index,
+            text,
+            analyze=self.pipeline.transform_text,
+            encoder=None if embeddings is None else embeddings.encoder,
+            lsa=None if embeddings is None else embeddings.lsa,
             k=k,
             mode=mode,
-            mask=self._mask(date_from, date_to, label, theme),
+            mask=mask,
         )
-        return self._frame(hits, set(tokens), None)
+        return self._frame(hits, set(self.pipeline.transform_text(text)), None)
 
     def duplicates(self, threshold: float | None = None) -> pd.DataFrame:
         """Pairs of near-identical articles: id_a, id_b, score (cosine) and jaccard (shingles)."""
-        from toolkit.io import read_npy
-        from toolkit.search import near_duplicates
-        from toolkit.text import load_tokenized
-
-        emb_dir = self._stage_dir("embeddings")
-        vectors = read_npy(emb_dir / "doc_vectors.npy", mmap=True)
-        ids = read_json(emb_dir / "doc_ids.json")
+        embeddings = self.output(EmbeddingsStage).embeddings
         if threshold is None:
             threshold = self.config.search.duplicate_threshold if self.config.search else 0.95
-        tokens = load_tokenized(self._stage_dir("text")).documents()
-        return near_duplicates(np.asarray(vectors), ids, threshold=threshold, doc_tokens=tokens)
-
-
-# An article passes a theme filter when the theme is its best theme or covers this share of it.
-THEME_FILTER_SHARE = 0.25
+        tokens = self.output(TextStage).tokens.documents()
+        vectors = np.asarray(embeddings.doc_vectors)
+        return near_duplicates(vectors, embeddings.doc_ids, threshold=threshold, doc_tokens=tokens)
 
 
 def load_run(path: str | Path) -> Run:
@@ -392,21 +347,30 @@ def load_run(path: str | Path) -> Run:
 
 
 def list_runs(parent: str | Path = "runs") -> pd.DataFrame:
-    """Run folders below ``parent``, sweep points included: run, name, finished, stages, seconds."""
+    """Run folders below ``parent``, sweep points included, newest first.
+
+    Columns: run, name, finished, stages (in pipeline order), seconds.
+    """
     parent = Path(parent)
     rows = []
-    for manifest in sorted(parent.rglob("manifest.json")):
+    for manifest in parent.rglob(layout.MANIFEST):
         folder = manifest.parent
-        if folder.name.startswith("."):
+        if any(part.startswith(".") for part in folder.relative_to(parent).parts):
             continue
-        data = read_json(manifest)
+        try:
+            data = read_json(manifest)
+        except (OSError, json.JSONDecodeError):
+            continue
+        if "stages" not in data:
+            continue
         rows.append(
             {
-                "run": str(folder.relative_to(parent)),
+                "run": folder.relative_to(parent).as_posix(),
                 "name": data.get("name"),
                 "finished": data.get("finished"),
-                "stages": ",".join(data.get("stages", {})),
+                "stages": ",".join(s.name for s in STAGES if s.name in data["stages"]),
                 "seconds": data.get("seconds"),
             }
         )
-    return pd.DataFrame(rows, columns=["run", "name", "finished", "stages", "seconds"])
+    table = pd.DataFrame(rows, columns=["run", "name", "finished", "stages", "seconds"])
+    return table.sort_values(["finished", "run"], ascending=[False, True], ignore_index=True)

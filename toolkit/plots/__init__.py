@@ -7,7 +7,11 @@ standard set into ``RUN/plots/``. Labels keep German umlauts (DejaVu Sans covers
 from toolkit.plots.documents import document_map_figure, document_map_html
 from toolkit.plots.run import write_run_plots, write_sweep_plot
 from toolkit.plots.sweep import sweep_figure
-from toolkit.plots.themes import theme_profile_figure, topic_theme_heatmap
+from toolkit.plots.themes import (
+    theme_profile_figure,
+    themes_over_time_figure,
+    topic_theme_heatmap,
+)
 from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_over_time_figure
 
 __all__ = [
@@ -16,6 +20,7 @@ __all__ = [
     "lda_explorer_html",
     "sweep_figure",
     "theme_profile_figure",
+    "themes_over_time_figure",
     "topic_theme_heatmap",
     "topic_words_figure",
     "topics_over_time_figure",

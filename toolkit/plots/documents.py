@@ -10,7 +10,14 @@ from matplotlib.figure import Figure
 from toolkit.plots.style import NONE_COLOR, color_for, shorten
 
 
-def _categories(values: pd.Series) -> list[str]:
+def category_order(values: pd.Series) -> list[str]:
+    """Categories by frequency (ties by name), with ``none`` / ``-1`` / ``nan`` last.
+
+    Examples
+    --------
+    >>> category_order(pd.Series(["b", "none", "a", "b"]))
+    ['b', 'a', 'none']
+    """
     counts = values.astype(str).value_counts()
     return sorted(counts.index, key=lambda v: (v in ("none", "-1", "nan"), -counts[v], v))
 
@@ -32,7 +39,7 @@ def document_map_figure(
     """
     fig, ax = plt.subplots(figsize=(7.5, 6))
     values = points[color_by].astype(str)
-    for i, category in enumerate(_categories(values)):
+    for i, category in enumerate(category_order(values)):
         sel = values == category
         color = NONE_COLOR if category in ("none", "-1", "nan") else color_for(i)
         ax.scatter(
@@ -61,6 +68,45 @@ def document_map_figure(
     return fig
 
 
+def _category_traces(
+    points: pd.DataFrame, column: str, hover: list[str], visible: bool
+) -> list[object]:
+    """One plotly scatter trace per category of ``column`` (hover: title, id, ``hover``)."""
+    import plotly.graph_objects as go
+
+    values = points[column].astype(str)
+    traces = []
+    for i, category in enumerate(category_order(values)):
+        sel = (values == category).to_numpy()
+        colour = (
+            NONE_COLOR
+            if category in ("none", "-1", "nan")
+            else "rgb({},{},{})".format(*(int(255 * v) for v in color_for(i)))
+        )
+        text = [
+            "<br>".join(
+                [f"<b>{shorten(t, 80)}</b>", f"id: {d}"]
+                + [f"{h}: {points[h].iloc[j]}" for h in hover]
+            )
+            for j, (t, d) in enumerate(zip(points["title"], points["id"], strict=True))
+            if sel[j]
+        ]
+        traces.append(
+            go.Scattergl(
+                x=points["x"].to_numpy()[sel],
+                y=points["y"].to_numpy()[sel],
+                mode="markers",
+                name=f"{shorten(category, 30)}",
+                marker={"size": 6 if len(points) > 200 else 10, "color": colour, "opacity": 0.8},
+                hovertext=text,
+                hoverinfo="text",
+                visible=visible,
+                legendgroup=column,
+            )
+        )
+    return traces
+
+
 def document_map_html(
     points: pd.DataFrame, color_by: list[str], hover: list[str], title: str, axis: str = "UMAP"
 ) -> object:
@@ -72,41 +118,13 @@ def document_map_html(
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    buttons = []
     trace_groups: list[list[int]] = []
     for column in color_by:
-        values = points[column].astype(str)
-        group = []
-        for i, category in enumerate(_categories(values)):
-            sel = (values == category).to_numpy()
-            c = (
-                NONE_COLOR
-                if category in ("none", "-1", "nan")
-                else "rgb({},{},{})".format(*(int(255 * v) for v in color_for(i)))
-            )
-            text = [
-                "<br>".join(
-                    [f"<b>{shorten(t, 80)}</b>", f"id: {d}"]
-                    + [f"{h}: {points[h].iloc[j]}" for h in hover]
-                )
-                for j, (t, d) in enumerate(zip(points["title"], points["id"], strict=True))
-                if sel[j]
-            ]
-            fig.add_trace(
-                go.Scattergl(
-                    x=points["x"].to_numpy()[sel],
-                    y=points["y"].to_numpy()[sel],
-                    mode="markers",
-                    name=f"{shorten(category, 30)}",
-                    marker={"size": 6 if len(points) > 200 else 10, "color": c, "opacity": 0.8},
-                    hovertext=text,
-                    hoverinfo="text",
-                    visible=column == color_by[0],
-                    legendgroup=column,
-                )
-            )
-            group.append(len(fig.data) - 1)
-        trace_groups.append(group)
+        traces = _category_traces(points, column, hover, column == color_by[0])
+        start = len(fig.data)
+        fig.add_traces(traces)
+        trace_groups.append(list(range(start, start + len(traces))))
+    buttons = []
     for column, group in zip(color_by, trace_groups, strict=True):
         visible = np.zeros(len(fig.data), dtype=bool)
         visible[group] = True

@@ -1,18 +1,33 @@
-"""The standard plots of a run folder, written to ``RUN/plots/``."""
+"""The standard plots of a run folder: one builder per figure, written to ``RUN/plots/``.
+
+Each ``*_plot(run)`` builder returns a matplotlib figure, or None when the run has no data
+for it or the figure would say nothing (a topic–theme heatmap of one article has identical
+rows); :func:`write_run_plots` writes them, and the HTML report renders the same builders.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
 
-from toolkit.experiment.runner import SWEEP_METRICS
 from toolkit.plots.documents import document_map_figure, document_map_html
 from toolkit.plots.style import save_html, save_png
 from toolkit.plots.sweep import sweep_figure
-from toolkit.plots.themes import theme_profile_figure, topic_theme_heatmap, topic_theme_matrix
+from toolkit.plots.themes import (
+    theme_profile_figure,
+    themes_over_time_figure,
+    topic_theme_heatmap,
+    topic_theme_matrix,
+)
 from toolkit.plots.topics import lda_explorer_html, topic_words_figure, topics_over_time_figure
+from toolkit.topics.over_time import period_of
+
+MAP_COLOURINGS = ("cluster", "theme", "label")
 
 
 def theme_names(run: object) -> list[str]:
@@ -66,91 +81,163 @@ def map_points(run: object) -> pd.DataFrame | None:
     return points
 
 
+def map_colourings(points: pd.DataFrame) -> list[str]:
+    """The columns a document map can be coloured by (``label`` only when documents have one)."""
+    return [
+        c
+        for c in MAP_COLOURINGS
+        if c in points and not (c == "label" and (points["label"] == "none").all())
+    ]
+
+
 def layout_axis(run: object) -> str:
     """Name of the 2-D layout's axes: UMAP, or the fallback the clusters stage used."""
     method = run.metrics.get("clusters", {}).get("layout_method", "umap")  # type: ignore[attr-defined]
     return "UMAP" if method == "umap" else str(method).upper()
 
 
-def write_run_plots(run_or_folder: object, folder: Path | None = None) -> list[Path]:
-    """Write every plot the run's stages allow; return the paths written.
+def topic_theme_table(run: object) -> tuple[pd.DataFrame, str] | None:
+    """Themes × topics: mean topic share of the paragraphs (or articles) of each theme.
 
-    Files: ``topic_words.png``, ``topics_over_time.png``, ``topic_theme_heatmap.png``,
-    ``lda_explorer.html``, ``document_map_<cluster|theme|label>.png``, ``document_map.html``,
-    ``theme_profile.png``.
+    Paragraphs when the topics were fitted on paragraphs: each paragraph counts for its best
+    theme. Otherwise articles, weighted by their share of each theme; None for fewer than two
+    articles, where every row would be the same article's topic shares. Themes that no
+    paragraph has are left out. Returns the matrix and what its rows average over.
     """
-    from toolkit.experiment.run import Run
+    result = run.topic_model  # type: ignore[attr-defined]
+    names = theme_names(run)
+    paragraph_units = [i for i, (_, p) in enumerate(result.unit_index) if p >= 0]
+    if paragraph_units:
+        best = run.theme_paragraphs.set_index(["doc_id", "paragraph"])["theme"]  # type: ignore[attr-defined]
+        units_theme = [
+            best.get((result.doc_ids[d], p), "none")
+            for d, p in (result.unit_index[i] for i in paragraph_units)
+        ]
+        weights = pd.DataFrame({n: [float(t == n) for t in units_theme] for n in names})
+        topics, unit = np.asarray(result.unit_topics)[paragraph_units], "paragraphs"
+    else:
+        if len(result.doc_ids) < 2:
+            return None
+        profiles = run.themes.set_index("doc_id").reindex(result.doc_ids)  # type: ignore[attr-defined]
+        weights = profiles[names].fillna(0.0).reset_index(drop=True)
+        topics, unit = np.asarray(result.doc_topics), "articles"
+    present = [n for n in names if weights[n].sum() > 0]
+    if not present:
+        return None
+    return topic_theme_matrix(topics, weights[present]), unit
 
-    run = run_or_folder if isinstance(run_or_folder, Run) else Run(Path(run_or_folder))  # type: ignore[arg-type]
-    out = Path(folder) if folder is not None else run.path / "plots"
+
+def topic_words_plot(run: object) -> Figure | None:
+    return topic_words_figure(run.topic_table, run.topic_labels)  # type: ignore[attr-defined]
+
+
+def topics_over_time_plot(run: object) -> Figure | None:
+    over_time = run.topics_over_time  # type: ignore[attr-defined]
+    if over_time is None or not len(over_time):
+        return None
+    return topics_over_time_figure(over_time, run.topic_labels)  # type: ignore[attr-defined]
+
+
+def topic_theme_plot(run: object) -> Figure | None:
+    table = topic_theme_table(run)
+    if table is None:
+        return None
+    matrix, unit = table
+    title = f"Mean topic share of the {unit} of each theme"
+    return topic_theme_heatmap(matrix, run.topic_labels, title)  # type: ignore[attr-defined]
+
+
+def theme_profile_plot(run: object) -> Figure | None:
+    paragraphs = run.theme_paragraphs  # type: ignore[attr-defined]
+    if paragraphs.empty:
+        return None
+    doc_id = most_mixed_document(paragraphs)
+    title = run.documents.set_index("id").loc[doc_id, "title"]  # type: ignore[attr-defined]
+    return theme_profile_figure(
+        paragraphs[paragraphs["doc_id"] == doc_id],
+        theme_names(run),
+        f"Themes paragraph by paragraph: {title}",
+        theme_threshold(run),
+    )
+
+
+def dated_themes(run: object, period: str = "month") -> pd.DataFrame:
+    """One row per dated article: ``period`` (of its date) and ``theme`` (its best theme)."""
+    docs = run.documents  # type: ignore[attr-defined]
+    best = run.themes.set_index("doc_id")["theme"]  # type: ignore[attr-defined]
+    frame = pd.DataFrame(
+        {
+            "period": [period_of(d if isinstance(d, str) else None, period) for d in docs["date"]],
+            "theme": docs["id"].map(best).fillna("none"),
+        }
+    )
+    return frame.dropna(subset=["period"]).reset_index(drop=True)
+
+
+def themes_over_time_plot(run: object) -> Figure | None:
+    articles = dated_themes(run)
+    if articles["period"].nunique() < 2:
+        return None
+    return themes_over_time_figure(articles, theme_names(run))
+
+
+def document_map_plot(run: object, column: str) -> Figure | None:
+    points = map_points(run)
+    if points is None or column not in map_colourings(points):
+        return None
+    return document_map_figure(points, column, f"Document map by {column}", layout_axis(run))
+
+
+# file name, stage the figure needs, builder
+RUN_FIGURES: tuple[tuple[str, str, Callable[[object], Figure | None]], ...] = (
+    ("topic_words.png", "topics", topic_words_plot),
+    ("topics_over_time.png", "topics", topics_over_time_plot),
+    ("topic_theme_heatmap.png", "topics+themes", topic_theme_plot),
+    ("themes_over_time.png", "themes", themes_over_time_plot),
+    ("theme_profile.png", "themes", theme_profile_plot),
+    *(
+        (f"document_map_{c}.png", "clusters", lambda run, c=c: document_map_plot(run, c))
+        for c in MAP_COLOURINGS
+    ),
+)
+
+
+def run_has(run: object, stages: str) -> bool:
+    """Whether ``run`` has every stage of ``stages`` (names joined by ``+``)."""
+    return all(run.has(stage) for stage in stages.split("+"))  # type: ignore[attr-defined]
+
+
+def write_run_plots(run: Any, folder: Path) -> list[Path]:
+    """Write every plot the run's stages allow into ``folder``; return the paths written.
+
+    ``run`` is a :class:`toolkit.experiment.run.Run` (anything with its attributes). Files:
+    the PNGs of :data:`RUN_FIGURES` whose builder has something to show, and the interactive
+    ``lda_explorer.html`` and ``document_map.html``.
+    """
+    out = Path(folder)
     written: list[Path] = []
+    for name, stages, build in RUN_FIGURES:
+        figure = build(run) if run_has(run, stages) else None
+        if figure is not None:
+            written.append(save_png(figure, out / name))
     if run.has("topics"):
-        labels = run.topic_labels
-        written.append(
-            save_png(topic_words_figure(run.topic_table, labels), out / "topic_words.png")
-        )
-        over_time = run.topics_over_time
-        if over_time is not None and len(over_time):
-            written.append(
-                save_png(topics_over_time_figure(over_time, labels), out / "topics_over_time.png")
-            )
         result = run.topic_model
-        written.append(
-            save_html(
-                lda_explorer_html(result.topic_word, result.vocabulary, result.doc_topics, labels),
-                out / "lda_explorer.html",
-                "lda-explorer",
-            )
+        explorer = lda_explorer_html(
+            result.topic_word, result.vocabulary, result.doc_topics, run.topic_labels
         )
-        if run.has("themes"):
-            names = theme_names(run)
-            profiles = run.themes.set_index("doc_id").reindex(result.doc_ids)[names].fillna(0.0)
-            matrix = topic_theme_matrix(np.asarray(result.doc_topics), profiles)
-            written.append(
-                save_png(topic_theme_heatmap(matrix, labels), out / "topic_theme_heatmap.png")
-            )
-    if run.has("clusters"):
-        points = map_points(run)
-        if points is not None:
-            colourings = [
-                c
-                for c in ("cluster", "theme", "label")
-                if c in points and not (c == "label" and (points["label"] == "none").all())
-            ]
-            for column in colourings:
-                fig = document_map_figure(
-                    points, column, f"Dokumentkarte nach {column}", layout_axis(run)
-                )
-                written.append(save_png(fig, out / f"document_map_{column}.png"))
-            hover = [c for c in colourings]
-            written.append(
-                save_html(
-                    document_map_html(points, colourings, hover, "Dokumentkarte", layout_axis(run)),
-                    out / "document_map.html",
-                    "document-map",
-                )
-            )
-    if run.has("themes"):
-        paragraphs = run.theme_paragraphs
-        doc_id = most_mixed_document(paragraphs)
-        title = run.documents.set_index("id").loc[doc_id, "title"]
-        fig = theme_profile_figure(
-            paragraphs[paragraphs["doc_id"] == doc_id],
-            theme_names(run),
-            f"Themenprofil: {title}",
-            theme_threshold(run),
-        )
-        written.append(save_png(fig, out / "theme_profile.png"))
+        written.append(save_html(explorer, out / "lda_explorer.html", "lda-explorer"))
+    points = map_points(run) if run.has("clusters") else None
+    if points is not None:
+        colourings = map_colourings(points)
+        figure = document_map_html(points, colourings, colourings, "Document map", layout_axis(run))
+        written.append(save_html(figure, out / "document_map.html", "document-map"))
     return written
 
 
-METRIC_COLUMNS = {f"{stage}.{metric}" for stage, metric in SWEEP_METRICS}
-
-
-def write_sweep_plot(sweep_folder: Path) -> Path | None:
-    """``sweep.png`` of a sweep folder: its metrics against the first swept key."""
+def write_sweep_plot(sweep_folder: Path, metric_columns: Sequence[str]) -> Path | None:
+    """``sweep.png`` of a sweep folder: its ``metric_columns`` against the first swept key."""
     summary = pd.read_csv(sweep_folder / "summary.csv")
-    keys = [c for c in summary.columns if c != "point" and c not in METRIC_COLUMNS]
-    if not keys or not METRIC_COLUMNS & set(summary.columns):
+    keys = [c for c in summary.columns if c != "point" and c not in metric_columns]
+    if not keys or not set(metric_columns) & set(summary.columns):
         return None
     return save_png(sweep_figure(summary, keys[0]), sweep_folder / "sweep.png")

@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
+from toolkit.plots.periods import merge_shares, period_ticks, sparse_mapping, stacked_bars
 from toolkit.plots.style import color_for, shorten
 
 
@@ -31,7 +33,7 @@ def topic_words_figure(
     >>> fig = topic_words_figure(table, ["nato · gipfel"])
     """
     topics = sorted(topic_table["topic"].unique())[:max_topics]
-    cols = min(4, len(topics))
+    cols = min(3, len(topics))  # three panels fit a page (and the report) at full size
     rows = math.ceil(len(topics) / cols)
     fig, axes = plt.subplots(
         rows, cols, figsize=(3.4 * cols, 0.26 * n_words * rows + 0.9 * rows), squeeze=False
@@ -44,45 +46,59 @@ def topic_words_figure(
         ax.set_yticks(range(len(words)), [shorten(w, 24) for w in words["word"]])
         ax.invert_yaxis()
         ax.set_title(f"{topic}: {shorten(labels[int(topic)], 34)}", loc="left")
-        ax.set_xlabel("Gewicht im Topic (weight)")
+        ax.set_xlabel("weight in topic")
         ax.tick_params(axis="x", labelsize=7)
-    fig.suptitle("Top-Wörter je Topic", x=0.01, ha="left", fontsize=11)
+        ax.xaxis.set_major_locator(MaxNLocator(3))  # small panels: few, legible ticks
+    fig.suptitle("Top words per topic", x=0.01, ha="left", fontsize=11)
     fig.tight_layout()
     return fig
 
 
-def topics_over_time_figure(over_time: pd.DataFrame, labels: list[str]) -> Figure:
-    """Topic shares per period as stacked areas (``over_time``: period, topic, share)."""
-    table = over_time.pivot_table(
-        index="period", columns="topic", values="share", aggfunc="sum"
-    ).sort_index()
-    fig, ax = plt.subplots(figsize=(8, 4))
-    if len(table) == 1:
-        # one period: stacked areas would be invisible, so show one stacked bar
-        bottom = 0.0
-        for topic in table.columns:
-            value = float(table[topic].iloc[0])
-            ax.bar(
-                [table.index[0]],
-                [value],
-                bottom=bottom,
-                color=color_for(int(topic)),
-                label=shorten(labels[int(topic)], 30),
-            )
-            bottom += value
-    else:
-        ax.stackplot(
-            range(len(table)),
-            table.T.to_numpy(),
-            colors=[color_for(int(t)) for t in table.columns],
-            labels=[shorten(labels[int(t)], 30) for t in table.columns],
-        )
-        step = max(1, len(table) // 12)
-        ax.set_xticks(range(0, len(table), step), table.index[::step], rotation=45, ha="right")
-    ax.set_ylabel("Anteil (share)")
-    ax.set_xlabel("Zeitraum (period)")
-    ax.set_title("Topics über die Zeit", loc="left")
+def topics_over_time_figure(
+    over_time: pd.DataFrame, labels: list[str], min_documents: float = 5.0
+) -> Figure:
+    """Topic shares per period as stacked bars, and the number of articles per period below.
+
+    Parameters
+    ----------
+    over_time : DataFrame
+        Columns ``period, topic, share, documents`` (the run's ``topics/over_time.csv``).
+    labels : list of str
+        Topic labels, for the legend.
+    min_documents : float
+        Sparse periods are merged (months into quarters, quarters into years) while the
+        average period holds fewer articles than this; see :func:`sparse_mapping`.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"period": ["2023-01", "2023-01", "2023-02", "2023-02"],
+    ...                       "topic": [0, 1, 0, 1], "share": [0.7, 0.3, 0.2, 0.8],
+    ...                       "documents": [4, 4, 6, 6]})
+    >>> fig = topics_over_time_figure(frame, ["rüstung", "beitritt"])
+    """
+    counts = over_time.groupby("period")["documents"].first()
+    mapping = sparse_mapping(counts, min_documents)
+    merged = merge_shares(over_time, mapping)
+    table = merged.pivot_table(index="period", columns="topic", values="share", aggfunc="sum")
+    table = table.sort_index()
+    documents = merged.groupby("period")["documents"].first().reindex(table.index)
+    fig, (ax, ax_count) = plt.subplots(
+        2, 1, figsize=(8.5, 4.6), sharex=True, gridspec_kw={"height_ratios": [3.2, 1]}
+    )
+    stacked_bars(
+        ax,
+        table,
+        [color_for(int(t)) for t in table.columns],
+        [f"{int(t)}: {shorten(labels[int(t)], 30)}" for t in table.columns],
+    )
+    ax.set_ylim(0, 1)
+    ax.set_ylabel("mean topic share")
+    ax.set_title("Topics over time", loc="left")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False)
+    ax_count.bar(range(len(documents)), documents.to_numpy(), color="#999999", width=0.8)
+    ax_count.set_ylabel("articles")
+    ax_count.yaxis.set_major_locator(MaxNLocator(3, integer=True))
+    period_ticks(ax_count, list(table.index))
     fig.tight_layout()
     return fig
 
@@ -137,7 +153,7 @@ def lda_explorer_html(
     coords = intertopic_coordinates(np.asarray(topic_word))
     prevalence = np.asarray(doc_topics).mean(axis=0)
     hover = [
-        f"<b>{t}: {labels[t]}</b><br>Anteil {prevalence[t]:.1%}<br>"
+        f"<b>{t}: {labels[t]}</b><br>share {prevalence[t]:.1%}<br>"
         + ", ".join(relevant_words(np.asarray(topic_word), vocabulary, t))
         for t in range(len(labels))
     ]
@@ -160,7 +176,7 @@ def lda_explorer_html(
         )
     )
     fig.update_layout(
-        title="Topic-Karte (Jensen-Shannon-Distanz, MDS)",
+        title="Topic map (Jensen-Shannon distance, MDS)",
         xaxis_title="PC1",
         yaxis_title="PC2",
         template="plotly_white",

@@ -1,183 +1,152 @@
-"""``toolkit report RUN``: one self-contained HTML file (no server, no network needed).
+"""``toolkit report RUN``: one self-contained HTML file a researcher can send to a colleague.
 
-Static figures are embedded as base64 PNG, interactive ones with plotly.js inline once,
-tables as HTML; everything is read from the run folder.
+A summary of what the run found comes first, then one section per stage; figures are PNGs and
+inline SVG embedded in the file (no script, no network, no plotly.js), numbers are formatted
+for reading, and nothing in the file names the machine that made it. Everything is read through
+the public :class:`~toolkit.experiment.run.Run` API.
 """
 
 from __future__ import annotations
 
-import base64
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from toolkit.io import write_text
-from toolkit.report.summary import summarize_run
+from toolkit.report.collect import Findings, collect
+from toolkit.report.lookups import duplicates_section, nearest_section, search_section
+from toolkit.report.sections import (
+    clusters_section,
+    corpus_section,
+    date_range,
+    plural,
+    summary_section,
+    themes_section,
+    topics_section,
+)
+from toolkit.report.technical import details_section
 
 CSS = """
-body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1180px;margin:2em auto;color:#222;
-line-height:1.45;padding:0 1em}
-h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-td,th{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
-th{background:#f4f4f4}img{max-width:100%;border:1px solid #eee;margin:.5em 0}
-pre{background:#f7f7f7;padding:.8em;overflow:auto;font-size:.8em;max-height:32em}
-nav a{margin-right:1em}.muted{color:#777;font-size:.85em}details{margin:.5em 0}
+:root{--ink:#1f2328;--muted:#59636e;--line:#d8dee4;--soft:#f6f8fa;--accent:#2f6fb3}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;color:var(--ink);background:#fff;font:15px/1.5 system-ui,-apple-system,
+"Segoe UI",Roboto,"DejaVu Sans",Arial,sans-serif}
+header,nav,main{max-width:1120px;margin:0 auto;padding:0 24px}
+header{padding-top:28px}
+h1{font-size:1.75em;margin:0 0 .15em}
+.subtitle{color:var(--muted);margin:0 0 .8em}
+nav{position:sticky;top:0;z-index:2;background:#fff;border-bottom:1px solid var(--line);
+display:flex;flex-wrap:wrap;gap:.2em 1.3em;padding-top:.5em;padding-bottom:.5em;font-size:.92em}
+nav a{color:var(--accent);text-decoration:none}
+main{padding-bottom:4em}
+h2{font-size:1.3em;margin:2em 0 .6em;padding-bottom:.25em;border-bottom:1px solid var(--line);
+scroll-margin-top:3em}
+h3{font-size:1.02em;margin:1.6em 0 .4em}
+p{max-width:80ch}
+a{color:var(--accent)}
+.summary{background:var(--soft);border:1px solid var(--line);border-radius:8px;
+padding:.6em 1.4em}
+.summary>ul{padding-left:1.1em}
+.summary li{margin:.45em 0}
+.summary ol,.summary ul ul{margin:.3em 0;padding-left:1.6em}
+.summary ol li,.summary ul ul li{margin:.15em 0}
+table{border-collapse:collapse;width:100%;margin:.5em 0 1.2em;font-size:.88em}
+caption{text-align:left;font-weight:600;padding:.2em 0 .4em}
+th,td{border-bottom:1px solid var(--line);padding:.38em .55em;text-align:left;
+vertical-align:top;overflow-wrap:anywhere}
+thead th{background:var(--soft);font-weight:600;border-bottom:2px solid var(--line)}
+td.num,th.num{text-align:right;white-space:nowrap;overflow-wrap:normal;
+font-variant-numeric:tabular-nums}
+th.num{white-space:normal}
+table.fixed{table-layout:fixed}
+table.facts{width:auto;max-width:100%}
+.narrow{max-width:30em}
+.metrics{columns:2 24em;column-gap:28px}
+.metrics table{break-inside:avoid;margin-top:0}
+ul.titles{margin:0;padding-left:1.1em}
+ul.titles li{margin:0 0 .2em}
+table.facts th{background:none;font-weight:600;white-space:nowrap;padding-right:1.5em}
+.bar{display:inline-block;width:3.2em;height:.55em;background:#e3e8ee;border-radius:3px;
+vertical-align:middle;overflow:hidden;margin-right:.2em}
+.bar span{display:block;height:100%;background:var(--accent)}
+figure{margin:1em 0 1.6em}
+figure img{display:block;max-width:100%;height:auto}
+figcaption{color:var(--muted);font-size:.85em;margin-top:.3em}
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(420px,100%),1fr));
+gap:0 28px;align-items:start}
+.map svg{display:block;width:100%;height:auto;border:1px solid var(--line);border-radius:6px}
+.legend{list-style:none;padding:0;margin:.4em 0;display:flex;flex-wrap:wrap;gap:.15em 1.1em;
+font-size:.82em}
+.swatch{display:inline-block;width:.75em;height:.75em;border-radius:50%;margin-right:.35em}
+.muted{color:var(--muted)}
+code{font-size:.9em;background:var(--soft);padding:.05em .3em;border-radius:4px}
+pre{background:var(--soft);padding:1em;font-size:.8em;white-space:pre-wrap;
+overflow-wrap:anywhere;border-radius:6px}
+details{margin:.6em 0}
+summary{cursor:pointer;color:var(--accent)}
+dl.glossary dt{font-weight:600;margin-top:.5em}
+dl.glossary dd{margin:0 0 0 1.2em}
+footer{color:var(--muted);font-size:.85em;margin-top:3em}
+@media (max-width:900px){table.fixed{table-layout:auto}header,nav,main{padding:0 12px}}
+@media print{nav{display:none}}
 """
 
+Section = tuple[str, str, Callable[[Any, Findings], str | None], str]
 
-def _img(path: Path, alt: str) -> str:
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
-
-
-def _table(frame: pd.DataFrame, max_rows: int = 30) -> str:
-    shown = frame.head(max_rows)
-    shown = shown.round(3).astype(object).where(shown.notna(), "")  # missing values: blank
-    return shown.to_html(index=False, border=0, float_format=lambda v: f"{v:.3f}", escape=True)
-
-
-def _metrics_table(metrics: dict[str, Any]) -> str:
-    rows = []
-    for stage, values in metrics.items():
-        for key, value in (values or {}).items():
-            if isinstance(value, dict | list) and len(str(value)) > 120:
-                continue
-            rows.append({"stage": stage, "metric": key, "value": value})
-    return _table(pd.DataFrame(rows), max_rows=200)
-
-
-def _topic_words(run: Any, n: int = 10) -> pd.DataFrame:
-    table = run.topic_table.sort_values(["topic", "rank"])
-    rows = []
-    for topic, group in table.groupby("topic", sort=True):
-        rows.append(
-            {
-                "topic": topic,
-                "label": run.topic_labels[int(topic)],
-                "top words": ", ".join(group["word"].astype(str).head(n)),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _examples(run: Any) -> str:
-    parts = []
-    docs = run.documents
-    for doc_id in docs["id"].head(2):
-        try:
-            result = run.similar(doc_id, k=5)
-        except Exception as exc:  # the report must still be written when one lookup fails
-            parts.append(
-                f"<p class=muted>similar({html.escape(doc_id)}) failed: {html.escape(str(exc))}</p>"
-            )
-            continue
-        title = docs.set_index("id").loc[doc_id, "title"]
-        parts.append(
-            f"<h3>Nächste Artikel zu {html.escape(doc_id)}: {html.escape(str(title))}</h3>"
-        )
-        parts.append(_table(result.drop(columns=["snippet"], errors="ignore")))
-    queries = []
-    if run.config.themes is not None:
-        queries = [t.description for t in run.config.themes.definitions.values()][:2]
-    for query in queries:
-        try:
-            result = run.search(query, k=5)
-        except Exception as exc:
-            parts.append(f"<p class=muted>search failed: {html.escape(str(exc))}</p>")
-            continue
-        parts.append(f"<h3>Suche: „{html.escape(query)}“</h3>")
-        parts.append(_table(result))
-    return "\n".join(parts)
+# id, heading, builder, stage the section needs ("" for every run)
+SECTIONS: tuple[Section, ...] = (
+    ("summary", "Summary", summary_section, ""),
+    ("corpus", "Corpus", corpus_section, ""),
+    ("topics", "Topics", topics_section, "topics"),
+    ("themes", "Themes", themes_section, "themes"),
+    ("clusters", "Clusters", clusters_section, "clusters"),
+    ("nearest", "Nearest articles", nearest_section, "search"),
+    ("search", "Search examples", lambda run, _: search_section(run), "search"),
+    ("duplicates", "Near-duplicates", lambda _, f: duplicates_section(f), "embeddings"),
+    ("details", "Technical details", lambda run, _: details_section(run), ""),
+)
 
 
 def build_report(run: Any) -> str:
-    """The report of ``run`` as an HTML string."""
-    from toolkit.plots import write_run_plots
+    """The report of ``run`` as one HTML string (English interface, the corpus's language
+    for its content).
 
-    plots = run.path / "plots"
-    if not plots.is_dir():
-        write_run_plots(run)
-    sections: list[tuple[str, str, str]] = []
-    overview = f"<pre>{html.escape(summarize_run(run))}</pre>"
-    sections.append(("overview", "Überblick", overview))
-    sections.append(("metrics", "Metriken", _metrics_table(run.metrics)))
-    if run.has("topics"):
-        body = [_table(_topic_words(run))]
-        for name, alt in (
-            ("topic_words.png", "Top-Wörter"),
-            ("topics_over_time.png", "Topics über die Zeit"),
-            ("topic_theme_heatmap.png", "Topic-Thema-Heatmap"),
-        ):
-            if (plots / name).is_file():
-                body.append(_img(plots / name, alt))
-        explorer = plots / "lda_explorer.html"
-        if explorer.is_file():
-            body.append(
-                "<details><summary>Topic-Karte (interaktiv)</summary>"
-                f"{_plotly_fragment(explorer)}</details>"
-            )
-        sections.append(("topics", "Topics", "\n".join(body)))
-    if run.has("themes"):
-        themes = run.themes
-        counts = themes["theme"].value_counts().rename_axis("theme").reset_index(name="articles")
-        body = [_table(counts), _table(themes)]
-        if (plots / "theme_profile.png").is_file():
-            body.append(_img(plots / "theme_profile.png", "Themenprofil"))
-        sections.append(("themes", "Themen", "\n".join(body)))
-    if run.has("clusters"):
-        names = pd.DataFrame(
-            {"cluster": list(run.cluster_names), "label": list(run.cluster_names.values())}
-        )
-        sizes = (
-            run.clusters["cluster"].value_counts().rename_axis("cluster").reset_index(name="size")
-        )
-        body = [_table(names.merge(sizes, on="cluster", how="left"))]
-        for png in sorted(plots.glob("document_map_*.png")):
-            body.append(_img(png, png.stem))
-        if (plots / "document_map.html").is_file():
-            body.append(
-                "<details open><summary>Dokumentkarte (interaktiv)</summary>"
-                f"{_plotly_fragment(plots / 'document_map.html')}</details>"
-            )
-        sections.append(("clusters", "Cluster", "\n".join(body)))
-    if run.has("search"):
-        sections.append(("search", "Nächste Artikel (Beispiele)", _examples(run)))
-    config = (run.path / "config.yaml").read_text(encoding="utf-8")
-    sections.append(("config", "Konfiguration", f"<pre>{html.escape(config)}</pre>"))
-    nav = " ".join(f'<a href="#{key}">{title}</a>' for key, title, _ in sections)
-    body = "\n".join(f'<h2 id="{key}">{title}</h2>\n{content}' for key, title, content in sections)
-    plotly_js = _plotly_js() if "plotly-fragment" in body else ""
-    return (
-        "<!DOCTYPE html><html lang=de><head><meta charset=utf-8>"
-        f"<title>Run {html.escape(run.path.name)}</title><style>{CSS}</style>{plotly_js}</head>"
-        f"<body><h1>Run {html.escape(run.config.name)}</h1>"
-        f"<nav>{nav}</nav>{body}</body></html>\n"
+    Examples
+    --------
+    >>> html = build_report(load_run("runs/demo-20261130-120000"))  # doctest: +SKIP
+    >>> html.startswith("<!DOCTYPE html>")  # doctest: +SKIP
+    True
+    """
+    findings = collect(run)
+    parts = []
+    for key, heading, build, stage in SECTIONS:
+        if stage and not run.has(stage):
+            continue
+        body = build(run, findings)
+        if body:
+            parts.append((key, heading, body))
+    nav = "".join(f'<a href="#{key}">{html.escape(heading)}</a>' for key, heading, _ in parts)
+    sections = "\n".join(
+        f'<section id="{key}"><h2>{html.escape(heading)}</h2>\n{body}</section>'
+        for key, heading, body in parts
     )
-
-
-def _plotly_fragment(path: Path) -> str:
-    """The figure div and script of a plotly HTML file, without its own copy of plotly.js."""
-    text = path.read_text(encoding="utf-8")
-    start = text.find("<div")
-    end = text.rfind("</body>")
-    fragment = text[start:end] if start >= 0 and end > start else text
-    # drop the inline plotly.js bundle: the report carries it once in <head>
-    marker = "/**\n* plotly.js"
-    cut = fragment.find(marker)
-    if cut >= 0:
-        script_start = fragment.rfind("<script", 0, cut)
-        script_end = fragment.find("</script>", cut) + len("</script>")
-        fragment = fragment[:script_start] + fragment[script_end:]
-    return f'<div class="plotly-fragment">{fragment}</div>'
-
-
-def _plotly_js() -> str:
-    from plotly.offline import get_plotlyjs
-
-    return f'<script type="text/javascript">{get_plotlyjs()}</script>'
+    name = html.escape(str(run.config.name))
+    subtitle = (
+        f"{plural(findings.corpus.documents, 'article')}, {date_range(findings)} · "
+        f"run <code>{html.escape(run.path.name)}</code>"
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Report: {name}</title><style>{CSS}</style></head><body>"
+        f'<header><h1>Report: {name}</h1><p class="subtitle">{subtitle}</p></header>'
+        f"<nav>{nav}</nav><main>{sections}"
+        "<footer>Made by <code>toolkit report</code>. Article titles, topic words and "
+        "theme descriptions are quoted from the corpus and the config as they are.</footer>"
+        "</main></body></html>\n"
+    )
 
 
 def write_report(run: Any, out: str | Path | None = None) -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from toolkit.report.format import metric_value, shown_path
+
 HEADLINE = {
     "corpus": ("documents", "skipped"),
     "text": ("tokens", "vocabulary"),
@@ -24,19 +26,11 @@ HEADLINE = {
 }
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
-
-
 def summarize_run(run: Any) -> str:
     """Name, time, stages with timings and cache hits, and headline metrics of each stage."""
     manifest = run.manifest
     lines = [
-        f"run       {run.path}",
+        f"run       {shown_path(run.path)}",
         f"name      {manifest.get('name')}   seed {manifest.get('seed')}",
         f"finished  {manifest.get('finished')}   ({manifest.get('seconds')} s)",
         f"toolkit   {manifest.get('toolkit')}   commit {(manifest.get('git') or {}).get('commit')}",
@@ -46,7 +40,9 @@ def summarize_run(run: Any) -> str:
     for stage in run.stages:
         record = manifest.get("stages", {}).get(stage, {})
         metrics = run.metrics.get(stage, {})
-        shown = [f"{k}={_fmt(metrics[k])}" for k in HEADLINE.get(stage, ()) if k in metrics]
+        shown = [
+            f"{k}={metric_value(k, metrics[k])}" for k in HEADLINE.get(stage, ()) if k in metrics
+        ]
         lines.append(
             f"{stage:<12} {record.get('seconds', ''):>7}  "
             f"{'yes' if record.get('cache_hit') else 'no':>6}"

@@ -12,10 +12,9 @@ deterministic.
 Examples
 --------
 >>> import numpy as np
->>> from toolkit.config import AnnConfig
 >>> from toolkit.search.dense import normalize_rows
 >>> vectors = normalize_rows(np.random.default_rng(0).normal(size=(500, 16)))
->>> ann = AnnIndex(AnnConfig(min_size=1)).fit(vectors, seed=0)
+>>> ann = AnnIndex().fit(vectors, seed=0)
 >>> ann.recall_at_10 > 0.9
 True
 """
@@ -27,7 +26,6 @@ from pathlib import Path
 import hnswlib
 import numpy as np
 
-from toolkit.config import AnnConfig
 from toolkit.io import atomic_path
 from toolkit.search.dense import exact_top_k
 
@@ -40,8 +38,12 @@ class AnnIndex:
 
     Parameters
     ----------
-    config : AnnConfig
-        ``M``, ``ef_construction`` and ``ef_search`` of the graph.
+    M : int, default 16
+        Links per node of the graph.
+    ef_construction : int, default 200
+        Candidate list size while building.
+    ef_search : int, default 128
+        Candidate list size while querying (at least ``k``).
 
     Attributes
     ----------
@@ -49,8 +51,10 @@ class AnnIndex:
         Share of the exact 10 nearest neighbours the index finds, on ``RECALL_SAMPLE`` documents.
     """
 
-    def __init__(self, config: AnnConfig) -> None:
-        self.config = config
+    def __init__(self, M: int = 16, ef_construction: int = 200, ef_search: int = 128) -> None:
+        self.M = M
+        self.ef_construction = ef_construction
+        self.ef_search = ef_search
         self.recall_at_10: float | None = None
         self._index: hnswlib.Index | None = None
 
@@ -60,15 +64,15 @@ class AnnIndex:
         index = hnswlib.Index(space="ip", dim=dim)
         index.init_index(
             max_elements=n,
-            M=self.config.M,
-            ef_construction=self.config.ef_construction,
+            M=self.M,
+            ef_construction=self.ef_construction,
             random_seed=seed,
         )
         # adding in one call lets hnswlib use every thread; ids are document positions
         index.add_items(
             np.asarray(vectors, dtype=np.float32), np.arange(n), num_threads=num_threads
         )
-        index.set_ef(self.config.ef_search)
+        index.set_ef(self.ef_search)
         self._index = index
         self.recall_at_10 = self.measure_recall(vectors, seed=seed)
         return self
@@ -106,7 +110,7 @@ class AnnIndex:
         if k <= 0:
             return np.empty((len(queries), 0), np.int64), np.empty((len(queries), 0), np.float32)
         # HNSW needs ef >= k to return k results
-        self._index.set_ef(max(self.config.ef_search, k))
+        self._index.set_ef(max(self.ef_search, k))
         allow = None if mask is None else (lambda i: bool(mask[i]))
         labels, distances = self._index.knn_query(
             queries, k=k, num_threads=num_threads, filter=allow
@@ -121,12 +125,14 @@ class AnnIndex:
             self._index.save_index(str(tmp))
 
     @classmethod
-    def load(cls, path: Path, dim: int, config: AnnConfig, recall_at_10: float | None) -> AnnIndex:
+    def load(
+        cls, path: Path, dim: int, recall_at_10: float | None, ef_search: int = 128
+    ) -> AnnIndex:
         """Read an index written by :meth:`save`."""
-        ann = cls(config)
+        ann = cls(ef_search=ef_search)
         index = hnswlib.Index(space="ip", dim=dim)
         index.load_index(str(path))
-        index.set_ef(config.ef_search)
+        index.set_ef(ef_search)
         ann._index = index
         ann.recall_at_10 = recall_at_10
         return ann

@@ -66,6 +66,27 @@ def near_duplicates(
     """
     if len(doc_ids) != len(vectors):
         raise ValueError(f"{len(doc_ids)} ids for {len(vectors)} vectors")
+    a, b, score = _similar_pairs(vectors, threshold, chunk_size)
+    order = np.lexsort((b, a, -score))
+    a, b, score = a[order], b[order], score[order]
+    ids = np.asarray(doc_ids, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "id_a": pd.array(ids[a], dtype="string"),
+            "id_b": pd.array(ids[b], dtype="string"),
+            "score": score.astype(np.float64),
+        }
+    )
+    if doc_tokens is not None:
+        sets = {i: shingles(list(doc_tokens[i])) for i in {*a.tolist(), *b.tolist()}}
+        frame["jaccard"] = [jaccard(sets[i], sets[j]) for i, j in zip(a, b, strict=True)]
+    return frame
+
+
+def _similar_pairs(
+    vectors: np.ndarray, threshold: float, chunk_size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row pairs ``i < j`` with cosine at least ``threshold``, block by block."""
     n = len(vectors)
     rows_a: list[np.ndarray] = []
     rows_b: list[np.ndarray] = []
@@ -82,28 +103,6 @@ def near_duplicates(
             rows_a.append(a + start_a)
             rows_b.append(b + start_b)
             scores.append(sims[a, b])
-    a = np.concatenate(rows_a) if rows_a else np.empty(0, dtype=np.int64)
-    b = np.concatenate(rows_b) if rows_b else np.empty(0, dtype=np.int64)
-    score = np.concatenate(scores) if scores else np.empty(0, dtype=np.float32)
-    order = np.lexsort((b, a, -score))
-    a, b, score = a[order], b[order], score[order]
-    ids = np.asarray(doc_ids, dtype=object)
-    frame = pd.DataFrame(
-        {
-            "id_a": pd.array(ids[a], dtype="string"),
-            "id_b": pd.array(ids[b], dtype="string"),
-            "score": score.astype(np.float64),
-        }
-    )
-    if doc_tokens is not None:
-        cache: dict[int, set] = {}
-
-        def shingle_set(i: int) -> set:
-            if i not in cache:
-                cache[i] = shingles(list(doc_tokens[i]))
-            return cache[i]
-
-        frame["jaccard"] = [
-            jaccard(shingle_set(i), shingle_set(j)) for i, j in zip(a, b, strict=True)
-        ]
-    return frame
+    if not rows_a:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+    return np.concatenate(rows_a), np.concatenate(rows_b), np.concatenate(scores)

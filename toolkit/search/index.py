@@ -3,7 +3,7 @@
 Modes
 -----
 ``dense``
-    Cosine similarity of the embedding vectors: exact (chunked NumPy) up to ``ann.min_size``
+    Cosine similarity of the embedding vectors: exact (chunked NumPy) up to ``ann_min_size``
     documents, an hnswlib graph above (its recall@10 measured at build time).
 ``lexical``
     BM25 (``bm25s``) over the text pipeline's lemmas. A document used as a query is cut to its
@@ -35,15 +35,13 @@ LSA vectors are given) and ``QUERY_WEIGHTS`` 0/2/1 (the MiniLM query vector is n
 With these defaults (``benchmarks/results/search_10kgnad.json``): label precision@10 hybrid
 0.618; held-out free text (32 queries for 32 other articles, kept outside the repository, never
 used for tuning) hit@1 / hit@10 / MRR: hybrid 0.688 / 0.906 / 0.747, lexical 0.625 / 0.906 /
-0.720, lsa 0.625 / 0.844 / 0.695, dense 0.375 / 0.719 / 0.497. A config's ``weights`` replace
+0.720, lsa 0.625 / 0.844 / 0.695, dense 0.375 / 0.719 / 0.497. Explicit ``weights`` replace
 both defaults.
 
 Examples
 --------
->>> import numpy as np
->>> from toolkit.config import SearchConfig
 >>> tokens = [["nato", "munition", "schweden"], ["wahl", "partei"], ["nato", "schweden"]]
->>> index = SearchIndex.build(["a", "b", "c"], tokens, SearchConfig(mode="lexical"))
+>>> index = SearchIndex(mode="lexical").fit(["a", "b", "c"], tokens)
 >>> [hit.id for hit in index.similar("a", k=1)]
 ['c']
 """
@@ -52,93 +50,105 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from toolkit.config import SearchConfig
 from toolkit.errors import RunError
 from toolkit.io import read_json, read_npy, write_json, write_npy
 from toolkit.progress import status
 from toolkit.search.ann import AnnIndex
-from toolkit.search.dense import cosine_scores, normalize_rows, top_k_of_scores
-from toolkit.search.explain import shared_terms
-from toolkit.search.fusion import weighted_rrf
+from toolkit.search.dense import normalize_rows
 from toolkit.search.lexical import LexicalIndex
+from toolkit.search.ranking import FUSED_MODES, Hit, Ranker
 
-FORMAT_VERSION = 1
-VECTOR_MODES = ("dense", "lsa", "topics")
-FUSED_MODES = ("dense", "lexical", "lsa")
-# candidates each mode contributes to a fusion
-FUSION_DEPTH = 100
+FORMAT_VERSION = 2
+MODES = ("hybrid", "dense", "lexical", "lsa", "topics")
 DOC_WEIGHTS = {"dense": 0.5, "lexical": 2.0, "lsa": 1.0}
 QUERY_WEIGHTS = {"dense": 0.0, "lexical": 2.0, "lsa": 1.0}
 
-
-@dataclass
-class Hit:
-    """One search result.
-
-    Attributes
-    ----------
-    index : int
-        Position of the document in the index.
-    id : str
-        Document id.
-    score : float
-        Fused score in ``hybrid`` mode; cosine (dense, lsa), BM25 (lexical) or
-        ``1 - Hellinger distance`` (topics) otherwise.
-    rank : int
-        1-based rank in the result list.
-    components : dict of str to float
-        In ``hybrid``: each fused mode's score (``"dense"``) and rank (``"dense_rank"``, absent
-        when the document was outside that mode's candidates).
-    shared_terms : list of str
-        The most distinctive terms the query (or query document) and the hit share.
-    """
-
-    index: int
-    id: str
-    score: float
-    rank: int
-    components: dict[str, float] = field(default_factory=dict)
-    shared_terms: list[str] = field(default_factory=list)
+__all__ = ["DOC_WEIGHTS", "MODES", "QUERY_WEIGHTS", "Hit", "SearchIndex"]
 
 
 class SearchIndex:
-    """Nearest-article search over one corpus; build with :meth:`build`, or :meth:`load`."""
+    """Nearest-article search over one corpus: configure, :meth:`fit`, query; or :meth:`load`.
+
+    Parameters
+    ----------
+    mode : {"hybrid", "dense", "lexical", "lsa", "topics"}, default "hybrid"
+        The mode queries use when they name none.
+    rrf_k : int, default 60
+        Reciprocal rank fusion's constant.
+    weights : dict of str to float, optional
+        Fusion weights of dense, lexical and lsa for every query (default: ``DOC_WEIGHTS`` for
+        article-to-article, ``QUERY_WEIGHTS`` for free text).
+    bm25_k1, bm25_b : float
+        BM25's parameters.
+    ann_min_size : int, default 200000
+        Build an approximate (HNSW) index for the dense vectors from this many documents on.
+    ann_m, ann_ef_construction, ann_ef_search : int
+        The HNSW graph's settings (see :class:`~toolkit.search.ann.AnnIndex`).
+    seed : int, default 0
+        Seed of the ANN graph and of its recall sample.
+
+    Attributes
+    ----------
+    doc_ids : list of str
+    lexical : LexicalIndex
+    vectors : dict of str to ndarray
+        Row-normalised ``dense``, ``lsa`` and ``topics`` (square roots) vectors, as given.
+    ann : AnnIndex or None
+    """
 
     def __init__(
         self,
-        doc_ids: list[str],
-        config: SearchConfig,
-        lexical: LexicalIndex,
-        vectors: dict[str, np.ndarray],
-        ann: AnnIndex | None = None,
+        *,
+        mode: str = "hybrid",
+        rrf_k: int = 60,
+        weights: dict[str, float] | None = None,
+        bm25_k1: float = 1.5,
+        bm25_b: float = 0.75,
+        ann_min_size: int = 200_000,
+        ann_m: int = 16,
+        ann_ef_construction: int = 200,
+        ann_ef_search: int = 128,
         seed: int = 0,
     ) -> None:
-        self.doc_ids = list(doc_ids)
-        self.config = config
-        self.lexical = lexical
-        self.vectors = vectors
-        self.ann = ann
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        self.mode = mode
+        self.rrf_k = rrf_k
+        self.weights = weights
+        self.bm25_k1 = bm25_k1
+        self.bm25_b = bm25_b
+        self.ann_min_size = ann_min_size
+        self.ann_m = ann_m
+        self.ann_ef_construction = ann_ef_construction
+        self.ann_ef_search = ann_ef_search
         self.seed = seed
-        self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
+        self.doc_ids: list[str] = []
+        self._positions: dict[str, int] = {}
+        self.lexical = LexicalIndex(bm25_k1, bm25_b)
+        self.vectors: dict[str, np.ndarray] = {}
+        self.ann: AnnIndex | None = None
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor parameters (JSON-ready)."""
+        names = ("mode", "rrf_k", "weights", "bm25_k1", "bm25_b", "ann_min_size", "ann_m")
+        names += ("ann_ef_construction", "ann_ef_search", "seed")
+        return {name: getattr(self, name) for name in names}
 
     # -----------------------------------------------------------------------------------------
     # building and storage
 
-    @classmethod
-    def build(
-        cls,
+    def fit(
+        self,
         doc_ids: list[str],
         doc_tokens: list[list[str]],
-        config: SearchConfig,
         dense: np.ndarray | None = None,
         lsa: np.ndarray | None = None,
         topics: np.ndarray | None = None,
-        seed: int = 0,
     ) -> SearchIndex:
         """Index a corpus.
 
@@ -148,14 +158,10 @@ class SearchIndex:
             Unique document ids.
         doc_tokens : list of list of str
             Each document's tokens from the text pipeline.
-        config : SearchConfig
-            The search section of the experiment config.
         dense, lsa : ndarray (N, d), optional
             Embedding / LSA vectors (normalised here if they are not).
         topics : ndarray (N, K), optional
             Topic distributions (rows sum to 1), for the ``topics`` mode.
-        seed : int
-            Seed of the ANN graph and of its recall sample.
         """
         n = len(doc_ids)
         if len(set(doc_ids)) != n:
@@ -166,42 +172,37 @@ class SearchIndex:
             if value is not None and len(value) != n:
                 raise ValueError(f"{name} has {len(value)} rows for {n} document ids")
         status(f"search: BM25 index over {n} documents")
-        lexical = LexicalIndex(config).fit(doc_tokens)
-        vectors: dict[str, np.ndarray] = {}
+        self.doc_ids = list(doc_ids)
+        self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
+        self.lexical = LexicalIndex(self.bm25_k1, self.bm25_b).fit(doc_tokens)
+        self.vectors = {}
         if dense is not None:
-            vectors["dense"] = normalize_rows(dense)
+            self.vectors["dense"] = normalize_rows(dense)
         if lsa is not None:
-            vectors["lsa"] = normalize_rows(lsa)
+            self.vectors["lsa"] = normalize_rows(lsa)
         if topics is not None:
             topics = np.asarray(topics, dtype=np.float64)
             if (topics < 0).any():
                 raise ValueError("topics must be non-negative distributions")
-            vectors["topics"] = normalize_rows(np.sqrt(topics))
-        ann = None
-        if "dense" in vectors and n >= config.ann.min_size:
-            status(f"search: HNSW index over {n} vectors (ann.min_size={config.ann.min_size})")
-            ann = AnnIndex(config.ann).fit(vectors["dense"], seed=seed)
-            status(f"search: HNSW recall@10 {ann.recall_at_10:.3f}")
-        return cls(doc_ids, config, lexical, vectors, ann, seed)
+            self.vectors["topics"] = normalize_rows(np.sqrt(topics))
+        self.ann = None
+        if "dense" in self.vectors and n >= self.ann_min_size:
+            status(f"search: HNSW index over {n} vectors (from {self.ann_min_size} documents on)")
+            ann = AnnIndex(self.ann_m, self.ann_ef_construction, self.ann_ef_search)
+            self.ann = ann.fit(self.vectors["dense"], seed=self.seed)
+            status(f"search: HNSW recall@10 {self.ann.recall_at_10:.3f}")
+        return self
 
-    def info(self) -> dict:
-        """Settings, sizes and ANN recall (the content of ``index.json``)."""
+    def info(self) -> dict[str, Any]:
+        """Parameters, sizes and ANN recall (the content of ``index.json``)."""
         return {
             "format_version": FORMAT_VERSION,
-            "config": self.config.model_dump(mode="json"),
-            "seed": self.seed,
+            "params": self.get_params(),
             "num_docs": len(self.doc_ids),
             "vocabulary_size": len(self.lexical.vocabulary),
             "vectors": {name: list(v.shape) for name, v in self.vectors.items()},
             "modes": self.available_modes(),
-            "ann": None
-            if self.ann is None
-            else {
-                "recall_at_10": self.ann.recall_at_10,
-                "M": self.config.ann.M,
-                "ef_construction": self.config.ann.ef_construction,
-                "ef_search": self.config.ann.ef_search,
-            },
+            "ann": None if self.ann is None else {"recall_at_10": self.ann.recall_at_10},
         }
 
     def save(self, folder: Path) -> None:
@@ -224,18 +225,21 @@ class SearchIndex:
         if not (folder / "index.json").is_file():
             raise RunError(f"no search index in {folder} (index.json missing)")
         info = read_json(folder / "index.json")
-        config = SearchConfig.model_validate(info["config"])
-        vectors = {name: read_npy(folder / f"{name}.npy", mmap=True) for name in info["vectors"]}
-        ann = None
-        if info["ann"] is not None:
-            ann = AnnIndex.load(
-                folder / "ann.bin",
-                vectors["dense"].shape[1],
-                config.ann,
-                info["ann"]["recall_at_10"],
+        if info.get("format_version") != FORMAT_VERSION:
+            raise RunError(
+                f"{folder / 'index.json'}: search index format {info.get('format_version')}, "
+                f"not {FORMAT_VERSION}: written by another version; re-run the experiment"
             )
-        lexical = LexicalIndex.load(folder / "lexical", config)
-        return cls(read_json(folder / "doc_ids.json"), config, lexical, vectors, ann, info["seed"])
+        index = cls(**info["params"])
+        index.vectors = {n: read_npy(folder / f"{n}.npy", mmap=True) for n in info["vectors"]}
+        if info["ann"] is not None:
+            dim = index.vectors["dense"].shape[1]
+            recall = info["ann"]["recall_at_10"]
+            index.ann = AnnIndex.load(folder / "ann.bin", dim, recall, index.ann_ef_search)
+        index.lexical = LexicalIndex.load(folder / "lexical", index.bm25_k1, index.bm25_b)
+        index.doc_ids = [str(i) for i in read_json(folder / "doc_ids.json")]
+        index._positions = {doc_id: i for i, doc_id in enumerate(index.doc_ids)}
+        return index
 
     # -----------------------------------------------------------------------------------------
     # queries
@@ -267,18 +271,18 @@ class SearchIndex:
         k : int
             Number of results.
         mode : str, optional
-            One of :meth:`available_modes` (default: the config's mode).
+            One of :meth:`available_modes` (default: ``self.mode``).
         mask : ndarray of bool, optional
             One flag per document; only ``True`` documents are returned (filters by date,
             label, theme ... applied by the caller).
         """
         i = self.position(doc_id)
-        mode = self._check_mode(mode)
+        mode = self.check_mode(mode)
         queries = {name: np.asarray(v[i], dtype=np.float32) for name, v in self.vectors.items()}
         term_ids, term_counts = self.lexical.doc_terms(i)
         queries["lexical"] = self.lexical.doc_query(i)
-        weights = self.config.weights or DOC_WEIGHTS
-        return self._run(mode, queries, (term_ids, term_counts), weights, k, mask, exclude=i)
+        weights = self.weights or DOC_WEIGHTS
+        return self._ranker().run(mode, queries, (term_ids, term_counts), weights, k, mask, i)
 
     def search(
         self,
@@ -300,12 +304,11 @@ class SearchIndex:
         k, mode, mask
             As in :meth:`similar`. The ``topics`` mode needs an article: use :meth:`similar`.
         """
-        mode = self._check_mode(mode)
-        if not query_tokens and query_dense is None and query_lsa is None:
-            raise ValueError("empty query: no tokens (after stopword removal) and no vectors")
+        mode = self.check_mode(mode)
         if mode == "topics":
             raise ValueError(
-                "the topics mode compares articles: use similar(doc_id, mode='topics')"
+                "the topics mode compares articles, not free text: ask for the articles like "
+                "one article (similar, mode topics)"
             )
         queries: dict[str, np.ndarray] = {}
         for name, vector in (("dense", query_dense), ("lsa", query_lsa)):
@@ -314,25 +317,28 @@ class SearchIndex:
         ids = self.lexical.term_ids(list(query_tokens))
         if len(ids):
             queries["lexical"] = ids
-        if mode in FUSED_MODES and mode not in queries:
-            if mode == "lexical":
-                terms = list(query_tokens)[:10]
-                raise ValueError(f"empty query: none of the query terms {terms} occur in the index")
-            raise ValueError(f"empty query: mode {mode!r} needs query_{mode}")
-        if mode == "hybrid" and not any(m in queries for m in FUSED_MODES):
+        if not any(m in queries for m in FUSED_MODES) or (
+            mode in FUSED_MODES and mode not in queries
+        ):
+            terms = list(query_tokens)[:10]
             raise ValueError(
-                f"empty query: none of the query terms {list(query_tokens)[:10]} occur in the index"
-                " and no query vector was given"
+                f"nothing to search for: none of the query's words {terms} occur in the corpus"
+                if terms
+                else "nothing to search for: the query has no words left after stopword removal"
             )
         distinct, counts = np.unique(ids, return_counts=True)
-        weights = self.config.weights or QUERY_WEIGHTS
-        return self._run(mode, queries, (distinct, counts), weights, k, mask, exclude=None)
+        weights = self.weights or QUERY_WEIGHTS
+        unknown = len({t for t in query_tokens if t not in self.lexical.vocabulary})
+        ranker = self._ranker()
+        return ranker.run(mode, queries, (distinct, counts), weights, k, mask, None, unknown)
 
-    # -----------------------------------------------------------------------------------------
-    # internals
+    def query_weights(self) -> dict[str, float]:
+        """The fusion weights of a free-text query."""
+        return self.weights or QUERY_WEIGHTS
 
-    def _check_mode(self, mode: str | None) -> str:
-        mode = mode or self.config.mode
+    def check_mode(self, mode: str | None) -> str:
+        """``mode`` (default ``self.mode``) if this index can answer it, else a RunError."""
+        mode = mode or self.mode
         if mode not in self.available_modes():
             raise RunError(
                 f"search mode {mode!r} is not available in this index; available: "
@@ -340,90 +346,5 @@ class SearchIndex:
             )
         return mode
 
-    def _scores(self, mode: str, query: np.ndarray) -> np.ndarray:
-        if mode == "lexical":
-            return np.asarray(self.lexical.scores(query), dtype=np.float64)
-        return cosine_scores(self.vectors[mode], query).astype(np.float64)
-
-    def _ranking(
-        self, mode: str, query: np.ndarray, depth: int, mask: np.ndarray | None, exclude: int | None
-    ) -> tuple[np.ndarray, np.ndarray | None]:
-        """Top ``depth`` documents of one mode and, for exact modes, every document's score."""
-        if mode == "dense" and self.ann is not None:
-            try:
-                labels, _ = self.ann.query(query, depth + 1, mask=mask)
-                labels = labels[0]
-                return labels[labels != exclude][:depth], None
-            except RuntimeError:
-                # a narrow mask can leave the graph walk with fewer than k reachable documents
-                pass
-        scores = self._scores(mode, query)
-        allowed = mask
-        if mode == "lexical":
-            # documents sharing no query term are not ranked by BM25 at all
-            allowed = scores > 0 if mask is None else mask & (scores > 0)
-        return top_k_of_scores(scores, depth, allowed, exclude), scores
-
-    def _score_of(
-        self, mode: str, query: np.ndarray, index: int, scores: np.ndarray | None
-    ) -> float:
-        if scores is not None:
-            value = float(scores[index])
-        else:
-            value = float(np.asarray(self.vectors[mode][index], dtype=np.float32) @ query)
-        if mode == "topics":
-            return float(1.0 - np.sqrt(max(0.0, 1.0 - value)))
-        return value
-
-    def _run(
-        self,
-        mode: str,
-        queries: dict[str, np.ndarray],
-        query_terms: tuple[np.ndarray, np.ndarray],
-        weights: dict[str, float],
-        k: int,
-        mask: np.ndarray | None,
-        exclude: int | None,
-    ) -> list[Hit]:
-        if mask is not None:
-            mask = np.asarray(mask, dtype=bool)
-            if mask.shape != (len(self.doc_ids),):
-                raise ValueError(f"mask has shape {mask.shape}; expected ({len(self.doc_ids)},)")
-        if mode != "hybrid":
-            ranked, scores = self._ranking(mode, queries[mode], k, mask, exclude)
-            results = [
-                (int(i), self._score_of(mode, queries[mode], int(i), scores), {}) for i in ranked
-            ]
-        else:
-            depth = max(FUSION_DEPTH, k)
-            fused_modes = [m for m in FUSED_MODES if m in queries and weights.get(m, 0.0) > 0]
-            if not fused_modes:
-                # e.g. a query given only as a vector whose mode has no default weight
-                fused_modes = [m for m in FUSED_MODES if m in queries]
-                weights = dict.fromkeys(fused_modes, 1.0)
-            rankings: dict[str, np.ndarray] = {}
-            all_scores: dict[str, np.ndarray | None] = {}
-            for m in fused_modes:
-                rankings[m], all_scores[m] = self._ranking(m, queries[m], depth, mask, exclude)
-            fused = weighted_rrf(rankings, weights, self.config.rrf_k)
-            best = sorted(fused, key=lambda i: (-fused[i], i))[:k]
-            rank_of = {
-                m: {int(i): r for r, i in enumerate(ranked.tolist(), 1)}
-                for m, ranked in rankings.items()
-            }
-            results = []
-            for i in best:
-                components: dict[str, float] = {}
-                for m in fused_modes:
-                    components[m] = self._score_of(m, queries[m], i, all_scores[m])
-                    if i in rank_of[m]:
-                        components[f"{m}_rank"] = float(rank_of[m][i])
-                results.append((i, fused[i], components))
-        q_ids, q_counts = query_terms
-        terms = self.lexical.terms
-        hits = []
-        for rank, (i, score, components) in enumerate(results, start=1):
-            d_ids, d_counts = self.lexical.doc_terms(i)
-            shared = shared_terms(q_ids, q_counts, d_ids, d_counts, self.lexical.idf, terms)
-            hits.append(Hit(i, self.doc_ids[i], float(score), rank, components, shared))
-        return hits
+    def _ranker(self) -> Ranker:
+        return Ranker(self.doc_ids, self.lexical, self.vectors, self.ann, self.rrf_k)

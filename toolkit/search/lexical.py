@@ -6,8 +6,7 @@ shares with the query.
 
 Examples
 --------
->>> from toolkit.config import SearchConfig
->>> lex = LexicalIndex(SearchConfig()).fit([["nato", "munition"], ["wahl", "partei"], ["nato"]])
+>>> lex = LexicalIndex().fit([["nato", "munition"], ["wahl", "partei"], ["nato"]])
 >>> lex.scores(["munition"]).argmax()
 np.int64(0)
 """
@@ -21,7 +20,6 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from toolkit.config import SearchConfig
 from toolkit.io import copy_tree_atomic, read_npy, write_npy
 
 # A document used as a query is cut to its top TF-IDF terms. On 10kgnad (label precision@10 of
@@ -31,7 +29,14 @@ DOC_QUERY_TERMS = 100
 
 
 class LexicalIndex:
-    """BM25 scores (``bm25_k1``, ``bm25_b`` of the config) and document term counts.
+    """BM25 scores and document term counts.
+
+    Parameters
+    ----------
+    k1 : float, default 1.5
+        BM25's term-frequency saturation.
+    b : float, default 0.75
+        BM25's length normalisation.
 
     Attributes
     ----------
@@ -41,8 +46,9 @@ class LexicalIndex:
         Smoothed inverse document frequency ``log(1 + (N - df + 0.5) / (df + 0.5))`` per term id.
     """
 
-    def __init__(self, config: SearchConfig) -> None:
-        self.config = config
+    def __init__(self, k1: float = 1.5, b: float = 0.75) -> None:
+        self.k1 = k1
+        self.b = b
         self._bm25: bm25s.BM25 | None = None
         self.vocabulary: dict[str, int] = {}
         self.idf = np.empty(0)
@@ -53,7 +59,7 @@ class LexicalIndex:
 
     def fit(self, doc_tokens: list[list[str]]) -> LexicalIndex:
         """Index the token lists of the documents."""
-        bm25 = bm25s.BM25(k1=self.config.bm25_k1, b=self.config.bm25_b)
+        bm25 = bm25s.BM25(k1=self.k1, b=self.b)
         bm25.index([list(tokens) for tokens in doc_tokens], show_progress=False)
         self._bm25 = bm25
         self.vocabulary = dict(bm25.vocab_dict)
@@ -134,10 +140,10 @@ class LexicalIndex:
         write_npy(folder / "idf.npy", self.idf)
 
     @classmethod
-    def load(cls, folder: Path, config: SearchConfig) -> LexicalIndex:
+    def load(cls, folder: Path, k1: float = 1.5, b: float = 0.75) -> LexicalIndex:
         """Read an index written by :meth:`save`, memory-mapping its arrays."""
         folder = Path(folder)
-        lex = cls(config)
+        lex = cls(k1=k1, b=b)
         lex._bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False)
         lex.vocabulary = dict(lex._bm25.vocab_dict)
         lex._indptr = read_npy(folder / "doc_term_indptr.npy", mmap=True)

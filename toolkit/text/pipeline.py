@@ -356,6 +356,23 @@ class TextPipeline(BaseEstimator):
             self._fitted_dictionary()
         return self._finish(self._analyze_text(text))
 
+    def surface_forms(self, text: str) -> dict[str, str]:
+        """Token form -> the first word of ``text`` that gives it (to show tokens as written).
+
+        Examples
+        --------
+        >>> TextPipeline(phrases=False).surface_forms("Die Granaten fehlten.")
+        {'die': 'Die', 'granate': 'Granaten', 'fehlen': 'fehlten'}
+        """
+        self._analyze_text(text)  # fills the per-word cache
+        words: dict[str, str] = {}
+        for clause in tokenize_clauses(text):
+            for surface in clause:
+                entry = self._forms.get(surface)
+                if entry is not None:
+                    words.setdefault(entry[0], surface)
+        return words
+
     def analyze(self, text: str) -> list[str]:
         """Tokens of ``text`` before phrase detection: lemmatised, lowercased, filtered."""
         return [

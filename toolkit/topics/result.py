@@ -125,6 +125,18 @@ class TopicsResult:
                 self.model.save(str(Path(tmp) / "lda.model"))
                 io.copy_tree_atomic(tmp, folder / "gensim")
 
+    @staticmethod
+    def load_gensim(folder: str | Path) -> Any:
+        """gensim's own model saved beside the arrays (a pickle: only for trusted folders)."""
+        from gensim.models import LdaModel
+
+        from toolkit.errors import RunError
+
+        path = Path(folder) / "gensim" / "lda.model"
+        if not path.exists():
+            raise RunError(f"{path} not found (gensim's files were switched off, or not LDA)")
+        return LdaModel.load(str(path))
+
     @classmethod
     def load(cls, folder: str | Path) -> TopicsResult:
         """Read a result written by :meth:`save` (open formats only; ``model`` is None)."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -10,6 +9,9 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from toolkit.cli.output import emit as _emit
+from toolkit.cli.output import next_steps
+from toolkit.cli.output import shown_path as _shown
 from toolkit.errors import ToolkitError
 from toolkit.progress import set_quiet
 
@@ -29,7 +31,8 @@ RunPath = Annotated[Path, typer.Argument(help="A run folder (runs/<name>-<timest
 K = Annotated[int, typer.Option("--k", "-k", min=1, help="Number of results.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print a JSON list instead of a table.")]
 Mode = Annotated[
-    str | None, typer.Option(help="dense, lexical, hybrid or topics (default: the run's).")
+    str | None,
+    typer.Option(help="hybrid, dense, lexical, lsa or topics (default: the run's mode)."),
 ]
 DateFrom = Annotated[
     str | None, typer.Option("--from", help="Only articles dated on/after (YYYY[-MM[-DD]]).")
@@ -59,24 +62,35 @@ def run(
         list[str] | None, typer.Option(help="Sweep: key.path=v1,v2,... (repeatable: a grid).")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Run folder (default runs/<name>-<timestamp>).")
+        Path | None,
+        typer.Option(help="Run folder (default runs/<name>-<timestamp>); must be new or empty."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace --out when it holds an earlier run.")
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Run an experiment: every stage its config names, cached, into a run folder."""
-    from toolkit.config import load_config
-    from toolkit.experiment.runner import execute, run_sweep
+    from toolkit.experiment import execute, load_config, load_run, run_sweep
+    from toolkit.report import write_report
 
     if quiet:
         set_quiet(True)
-    if sweep:
-        folder = run_sweep(config, sweep, set_ or [], out)
-        typer.echo(f"sweep folder: {folder}")
-        summary = pd.read_csv(folder / "summary.csv")
-        typer.echo(summary.to_string(index=False))
-        return
-    folder = execute(load_config(config, set_ or []), out)
-    typer.echo(str(folder))
+    try:
+        if sweep:
+            folder = run_sweep(config, sweep, set_ or [], out, force=force)
+            typer.echo(f"sweep folder: {_shown(folder)}")
+            typer.echo(pd.read_csv(folder / "summary.csv").to_string(index=False))
+            return
+        cfg = load_config(config, set_ or [])
+        folder = execute(cfg, out, force=force, source=config)
+    except KeyboardInterrupt as exc:
+        # click would swallow the message; it says how to resume
+        typer.echo(f"\n{exc or 'interrupted'}", err=True)
+        raise typer.Exit(130) from None
+    run = load_run(folder)
+    report = write_report(run) if cfg.output.report else None
+    typer.echo(next_steps(run, report))
 
 
 @runs_app.command("list")
@@ -211,33 +225,17 @@ def report(
     from toolkit.report import write_report
 
     path = write_report(load_run(run_path), out)
-    typer.echo(str(path))
-
-
-def _emit(table: pd.DataFrame, as_json: bool) -> None:
-    if as_json:
-        records = json.loads(table.to_json(orient="records", force_ascii=False))
-        typer.echo(json.dumps(records, ensure_ascii=False, indent=2))
-        return
-    if table.empty:
-        typer.echo("no results")
-        return
-    shown = table.copy()
-    if "score" in shown:
-        shown["score"] = shown["score"].map(lambda s: f"{s:.3f}")
-    for column in ("title", "snippet"):
-        if column in shown:
-            shown[column] = shown[column].map(
-                lambda s: s if len(str(s)) <= 70 else str(s)[:69] + "…"
-            )
-    with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-        typer.echo(shown.to_string(index=False))
+    typer.echo(_shown(path))
 
 
 def main() -> None:
-    """Console entry point: user errors print a one-line message and exit 2, not a traceback."""
+    """Console entry point: user errors print a one-line message and exit 2, not a traceback;
+    an interrupt says how to resume and exits 130."""
     try:
         app()
+    except KeyboardInterrupt as exc:
+        typer.echo(f"\n{exc or 'interrupted'}", err=True)
+        sys.exit(130)
     except (ToolkitError, ValueError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
         sys.exit(2)

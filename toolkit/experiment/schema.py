@@ -1,0 +1,337 @@
+"""The typed schema of an experiment config: one pydantic model per section.
+
+A config has the fixed sections ``name``, ``seed``, ``corpus``, ``text``, ``topics``,
+``embeddings``, ``clusters``, ``themes``, ``search`` and ``output``. A stage whose section is
+absent is not run; an empty section runs it with its defaults (and the stages it needs are
+added with theirs, see :func:`toolkit.experiment.stages.with_requirements`). Unknown keys, wrong
+types and impossible values are errors naming the key; every field says what it means here.
+
+Examples
+--------
+>>> cfg = ExperimentConfig.model_validate({"name": "demo", "corpus": {"path": "seeds"}})
+>>> cfg.topics is None, cfg.seed
+(True, 0)
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+from toolkit.corpus import FORMATS
+
+# paths come from YAML as strings: the one place where strict types convert
+LaxPath = Annotated[Path, Strict(False)]
+
+
+class Section(BaseModel):
+    """Base of every config section: unknown keys are errors, values are validated on assignment,
+    and types are strict (``true`` is not a number, ``"3"`` is not an integer)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# corpus
+
+
+class CorpusConfig(Section):
+    """Where the articles are and how to read them."""
+
+    path: LaxPath | list[LaxPath] = Field(
+        description="a file or folder, or a list of them read as one corpus"
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _some_path(cls, value: Path | list[Path]) -> Path | list[Path]:
+        if isinstance(value, list) and not value:
+            raise ValueError("give at least one file or folder")
+        return value
+
+    @property
+    def paths(self) -> list[Path]:
+        """The corpus path(s) as a list."""
+        return list(self.path) if isinstance(self.path, list) else [self.path]
+
+    format: Literal[FORMATS] = "auto"  # type: ignore[valid-type]
+    encoding: str = "utf-8"
+    delimiter: str | None = Field(None, description="CSV delimiter; None sniffs (`,` `;` tab `|`)")
+    quotechar: str = '"'
+    header: bool = True
+    columns: dict[Literal["id", "text", "title", "date", "label", "source"], str | int] | None = (
+        Field(None, description="CSV field -> column name (with header) or 0-based index (without)")
+    )
+    on_error: Literal["raise", "skip"] = Field(
+        "raise", description="raise on the first bad row/file, or skip it and report the count"
+    )
+    split_long_paragraphs: int = Field(
+        150,
+        ge=0,
+        description="cut paragraphs longer than this many words at sentence ends (0: off)",
+    )
+    limit: int | None = Field(None, ge=1, description="read only the first N documents")
+
+    @field_validator("delimiter", "quotechar")
+    @classmethod
+    def _one_character(cls, value: str | None) -> str | None:
+        if value is not None and len(value) != 1:
+            raise ValueError("must be a single character")
+        return value
+
+
+# ---------------------------------------------------------------------------------------------
+# text
+
+
+class PhrasesConfig(Section):
+    enabled: bool = True
+    min_count: int = Field(5, ge=1)
+    threshold: float = Field(0.5, description="gensim Phrases threshold (npmi scoring: in (-1, 1])")
+    scoring: Literal["npmi", "default"] = "npmi"
+
+
+class DictionaryConfig(Section):
+    no_below: int = Field(2, ge=1, description="keep tokens in at least this many documents")
+    no_above: float = Field(0.5, gt=0, le=1, description="drop tokens in more than this share")
+    keep_n: int | None = Field(100_000, ge=1)
+
+
+class TextConfig(Section):
+    """The German text pipeline: tokenise, stopwords, lemmatise, phrases, dictionary."""
+
+    lowercase: bool = True
+    lemmatize: bool = True
+    stopwords: Literal["iso", "none"] = "iso"
+    news_stopwords: bool = True
+    extra_stopwords: list[str] = Field(default_factory=list)
+    keep_numbers: bool = False
+    min_token_length: int = Field(2, ge=1)
+    phrases: PhrasesConfig = Field(default_factory=PhrasesConfig)
+    dictionary: DictionaryConfig = Field(default_factory=DictionaryConfig)
+
+
+# ---------------------------------------------------------------------------------------------
+# topics
+
+
+class TopicsConfig(Section):
+    """Topic models (gensim LDA, or scikit-learn NMF as a baseline) and their evaluation."""
+
+    model: Literal["lda", "lda_multicore", "nmf"] = "lda"
+    num_topics: int = Field(10, ge=1)
+    unit: Literal["article", "paragraph"] = "article"
+    passes: int = Field(10, ge=1)
+    iterations: int = Field(400, ge=1)
+    alpha: float | Literal["auto", "symmetric", "asymmetric"] = "auto"
+    eta: float | Literal["auto", "symmetric"] | None = None
+    chunksize: int = Field(2000, ge=1)
+    init: Literal["nmf", "random"] = Field(
+        "nmf", description="LDA start: NMF-on-TF-IDF topics (stable, better), or gensim's random"
+    )
+    workers: int | None = Field(None, ge=1, description="lda_multicore worker processes")
+    seeded: bool = Field(True, description="turn the config's themes into an eta prior")
+    seed_confidence: float = Field(
+        0.9, gt=0, lt=1, description="share of a seeded topic's prior mass on its seed terms"
+    )
+    top_n: int = Field(20, ge=1, description="words per topic in the topic table")
+    coherence: list[Literal["c_npmi", "c_v", "u_mass"]] = Field(
+        default_factory=lambda: ["c_npmi", "c_v", "u_mass"]
+    )
+    coherence_top_n: int = Field(10, ge=2)
+    reference_corpus: Path | None = Field(
+        None, strict=False, description="another corpus for coherence"
+    )
+    stability_seeds: int = Field(3, ge=0, description="extra fits with other seeds (0: off)")
+    holdout: float = Field(0.1, ge=0, lt=1, description="share of units held out for perplexity")
+    period: Literal["year", "quarter", "month", "day"] = "month"
+
+
+# ---------------------------------------------------------------------------------------------
+# embeddings
+
+
+class EmbeddingsConfig(Section):
+    """Document and paragraph vectors."""
+
+    backend: Literal["sentence-transformers", "onnx", "lsa"] = "sentence-transformers"
+    model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="model name or local path; all-MiniLM-L6-v2 resolves to the bundled copy",
+    )
+    batch_size: int = Field(32, ge=1)
+    max_length: int | None = Field(None, ge=8, description="wordpieces per passage (model max)")
+    normalize: bool = True
+    device: str = "cpu"
+    pooling: Literal["mean", "max", "first"] = "mean"
+    passage_overlap: int = Field(16, ge=0, description="wordpieces shared by consecutive passages")
+    quantize: bool = Field(True, description="onnx backend: dynamic int8 quantisation")
+    threads: int | None = Field(None, ge=1, description="CPU threads (default: all cores)")
+    lsa_dims: int = Field(200, ge=2, description="lsa backend: SVD dimensions")
+
+
+# ---------------------------------------------------------------------------------------------
+# clusters
+
+
+class ReduceConfig(Section):
+    method: Literal["umap", "none"] = "umap"
+    n_components: int = Field(5, ge=2)
+    n_neighbors: int = Field(15, ge=2)
+    min_dist: float = Field(0.0, ge=0)
+    metric: str = "cosine"
+
+
+class ClustersConfig(Section):
+    """Reduce, cluster and label documents."""
+
+    unit: Literal["article", "paragraph"] = Field(
+        "article", description="cluster articles, or paragraphs (small corpora such as the seed)"
+    )
+    vectors: Literal["embeddings", "lsa", "combined"] = Field(
+        "combined", description="what to cluster: model embeddings, LSA, or both concatenated"
+    )
+    reduce: ReduceConfig = Field(default_factory=ReduceConfig)
+    method: Literal["hdbscan", "kmeans"] = "kmeans"
+    num_clusters: int | Literal["auto"] = "auto"
+    min_cluster_size: int | None = Field(
+        None, ge=2, description="hdbscan (default: from corpus size)"
+    )
+    min_samples: int | None = Field(None, ge=1)
+    assign_outliers: bool = False
+    layout: bool = Field(True, description="also compute a 2-D UMAP layout for plots")
+    label_words: int = Field(8, ge=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# themes
+
+
+class ThemeDefinition(Section):
+    description: str
+    seeds: list[str] = Field(min_length=1)
+
+
+class ThemeSettings(Section):
+    """How themes are scored; lives under ``themes.settings``."""
+
+    threshold: float | None = Field(
+        None, ge=0, le=1, description="below: theme `none` (default: calibrated)"
+    )
+    lexical_weight: float | None = Field(
+        None, ge=0, description="seed and expansion terms (default: calibrated, 0.5)"
+    )
+    embedding_weight: float | None = Field(
+        None, ge=0, description="sentence-vector similarity (default: calibrated, 0.5)"
+    )
+    tfidf_weight: float | None = Field(
+        None,
+        ge=0,
+        description="TF-IDF similarity (lemmas and compound parts) to the theme's paragraphs "
+        "(default: calibrated, 0.4; 0 turns it off)",
+    )
+    topic_weight: float = Field(0.0, ge=0)
+    expand_terms: int = Field(10, ge=0, description="co-occurring terms added per theme")
+    min_expansion_paragraphs: int = Field(
+        50,
+        ge=0,
+        description="expand the seed terms with co-occurring corpus terms only when the corpus "
+        "has at least this many paragraphs (below, the associations are mostly noise; "
+        "expansion helped on dev subsets of 50 paragraphs and more)",
+    )
+
+
+class ThemesConfig(Section):
+    """``themes: {settings: {...}, <name>: {description, seeds}, ...}``."""
+
+    settings: ThemeSettings = Field(default_factory=ThemeSettings)
+    definitions: dict[str, ThemeDefinition] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_definitions(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "definitions" in data:
+            return data
+        data = dict(data)
+        settings = data.pop("settings", {})
+        return {"settings": settings, "definitions": data}
+
+    @field_validator("definitions")
+    @classmethod
+    def _at_least_one(cls, value: dict[str, ThemeDefinition]) -> dict[str, ThemeDefinition]:
+        if not value:
+            raise ValueError("define at least one theme: {name: {description: ..., seeds: [...]}}")
+        for name in value:
+            if name == "none" or not re.fullmatch(r"[A-Za-z0-9_\-]+", name):
+                raise ValueError(f"theme name {name!r}: use letters, digits, _ or -, not 'none'")
+        return value
+
+
+# ---------------------------------------------------------------------------------------------
+# search
+
+
+class AnnConfig(Section):
+    min_size: int = Field(200_000, ge=1, description="build an approximate index from this size on")
+    M: int = Field(16, ge=2)
+    ef_construction: int = Field(200, ge=8)
+    ef_search: int = Field(128, ge=8)
+
+
+class SearchConfig(Section):
+    mode: Literal["hybrid", "dense", "lexical", "topics"] = "hybrid"
+    rrf_k: int = Field(60, ge=1)
+    weights: dict[Literal["dense", "lexical", "lsa"], float] | None = Field(
+        None, description="fusion weights (default: chosen on evidence, see README)"
+    )
+    bm25_k1: float = Field(1.5, gt=0)
+    bm25_b: float = Field(0.75, ge=0, le=1)
+    ann: AnnConfig = Field(default_factory=AnnConfig)
+    duplicate_threshold: float = Field(0.95, gt=0, le=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+class OutputConfig(Section):
+    dir: Path = Field(
+        Path("runs"), strict=False, description="parent of run folders (relative to the config)"
+    )
+    cache_dir: Path | None = Field(
+        None, strict=False, description="stage cache (default: $TOOLKIT_CACHE or the user cache)"
+    )
+    plots: bool = True
+    report: bool = False
+    gensim_model: bool = Field(
+        True, description="also save gensim's own (pickle-based) model files"
+    )
+
+
+class ExperimentConfig(Section):
+    """One experiment. Absent sections are stages that do not run."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]+$")
+    seed: int = Field(0, ge=0)
+    corpus: CorpusConfig
+    text: TextConfig | None = None
+    topics: TopicsConfig | None = None
+    embeddings: EmbeddingsConfig | None = None
+    clusters: ClustersConfig | None = None
+    themes: ThemesConfig | None = None
+    search: SearchConfig | None = None
+    output: OutputConfig = Field(default_factory=OutputConfig)
+
+
+#: The optional sections, by name: a stage that needs one adds it at its defaults.
+SECTIONS: dict[str, type[Section]] = {
+    "text": TextConfig,
+    "topics": TopicsConfig,
+    "embeddings": EmbeddingsConfig,
+    "clusters": ClustersConfig,
+    "themes": ThemesConfig,
+    "search": SearchConfig,
+}

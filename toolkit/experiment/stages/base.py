@@ -1,0 +1,108 @@
+"""The stage protocol: what the runner and ``Run`` need from every stage of the pipeline.
+
+A stage adapts one package of the library (``toolkit.corpus``, ``toolkit.text`` …) to the
+experiment world: it reads its config section, calls the package with plain parameters and the
+outputs of the stages it needs, and says how its output is saved and loaded. The runner walks
+:data:`toolkit.experiment.stages.STAGES` in order; ``Run`` loads outputs with the same ``load``.
+
+Examples
+--------
+>>> outputs = Inputs({"corpus": ["a document"]})
+>>> from toolkit.experiment.stages.corpus import CorpusStage
+>>> outputs.get(CorpusStage)
+['a document']
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+from toolkit.experiment.schema import ExperimentConfig
+
+Output = TypeVar("Output")
+T = TypeVar("T")
+
+
+class Stage(Generic[Output]):
+    """One step of the pipeline (subclasses set the class attributes and the methods).
+
+    Attributes
+    ----------
+    name : str
+        The stage's name: its config section, cache folder and run-folder folder.
+    version : int
+        Bumped when the stage's code changes what it writes, so old cache entries miss.
+    requires : tuple of str
+        Stages whose outputs ``compute`` reads (see also :meth:`needs`).
+    optional : tuple of str
+        Stages whose outputs ``compute`` uses when they ran (they enter the cache key then).
+    """
+
+    name: ClassVar[str]
+    version: ClassVar[int] = 1
+    requires: ClassVar[tuple[str, ...]] = ()
+    optional: ClassVar[tuple[str, ...]] = ()
+
+    def enabled(self, config: ExperimentConfig) -> bool:
+        """Whether ``config`` runs this stage (its section is present)."""
+        return getattr(config, self.name, None) is not None
+
+    def needs(self, config: ExperimentConfig) -> tuple[str, ...]:
+        """The stages this config makes this stage read (``requires`` unless it depends)."""
+        return self.requires
+
+    def check(self, config: ExperimentConfig) -> None:
+        """Validation that can happen before any work (a model that is not there …)."""
+
+    def settings(self, config: ExperimentConfig) -> dict[str, Any]:
+        """Everything besides upstream outputs that changes the output (the cache key); pure."""
+        section = getattr(config, self.name)
+        return {**section.model_dump(mode="json"), "seed": config.seed}
+
+    def compute(self, config: ExperimentConfig, inputs: Inputs) -> Output:
+        """Run the stage on the outputs of the stages it needs."""
+        raise NotImplementedError
+
+    def save(self, output: Output, folder: Path, config: ExperimentConfig) -> None:
+        """Write ``output`` into ``folder`` (through :mod:`toolkit.io`)."""
+        raise NotImplementedError
+
+    def load(self, folder: Path, config: ExperimentConfig) -> Output:
+        """Read what :meth:`save` wrote (never runs code from the folder)."""
+        raise NotImplementedError
+
+    def metrics(self, output: Output) -> dict[str, Any]:
+        """The stage's entry in ``metrics.json`` (deterministic: no times)."""
+        return {}
+
+    def provenance(self, output: Output) -> dict[str, Any]:
+        """What ``manifest.json`` records of this computation (timings, cache counts)."""
+        return {}
+
+
+class Inputs:
+    """The outputs of the stages that ran so far, looked up by stage class (typed).
+
+    ``inputs[TextStage]`` is the :class:`~toolkit.experiment.stages.text.TextOutput`.
+    """
+
+    def __init__(
+        self, outputs: dict[str, Any] | None = None, cache_dir: Path | None = None
+    ) -> None:
+        self._outputs: dict[str, Any] = dict(outputs or {})
+        #: root of the caches a stage may use besides the stage cache (embedding vectors …)
+        self.cache_dir = cache_dir
+
+    def __getitem__(self, stage: type[Stage[T]]) -> T:
+        try:
+            return self._outputs[stage.name]
+        except KeyError:
+            raise KeyError(f"stage {stage.name!r} has not run") from None
+
+    def get(self, stage: type[Stage[T]]) -> T | None:
+        """The stage's output, or None when it did not run."""
+        return self._outputs.get(stage.name)
+
+    def add(self, name: str, output: Any) -> None:
+        self._outputs[name] = output
