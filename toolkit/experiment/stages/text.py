@@ -36,7 +36,7 @@ def text_params(cfg: TextConfig) -> dict[str, Any]:
 
 class TextStage(Stage[TextOutput]):
     name: ClassVar[str] = "text"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3  # 3: boilerplate sentences are dropped (text.boilerplate)
     requires: ClassVar[tuple[str, ...]] = ("corpus",)
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:

@@ -22,6 +22,7 @@ def theme_seeds(config: ExperimentConfig) -> dict[str, list[str]] | None:
 
 class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
+    version: ClassVar[int] = 2  # 2: every unit fitted, seed-free NMF start, relevance ranking
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -44,7 +45,7 @@ class TopicsStage(Stage[TopicsResult]):
             reference = text.pipeline.transform(ref_docs).documents()
         result = fit_topics(
             text.tokens,
-            cfg,
+            **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
             seed=config.seed,
             themes=theme_seeds(config),
             analyze=text.pipeline.transform_text,
