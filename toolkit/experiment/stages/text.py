@@ -23,7 +23,7 @@ class TextOutput:
 
 def text_params(cfg: TextConfig) -> dict[str, Any]:
     """The ``text`` section as :class:`~toolkit.text.TextPipeline` parameters."""
-    flat = cfg.model_dump(exclude={"phrases", "dictionary"})
+    flat = cfg.model_dump(exclude={"phrases", "dictionary", "boilerplate"})
     return {
         **flat,
         "phrases": cfg.phrases.enabled,
@@ -31,6 +31,9 @@ def text_params(cfg: TextConfig) -> dict[str, Any]:
         "phrase_threshold": cfg.phrases.threshold,
         "phrase_scoring": cfg.phrases.scoring,
         **cfg.dictionary.model_dump(),
+        "boilerplate": cfg.boilerplate.enabled,
+        "boilerplate_min_share": cfg.boilerplate.min_share,
+        "boilerplate_min_documents": cfg.boilerplate.min_documents,
     }
 
 
@@ -61,7 +64,11 @@ class TextStage(Stage[TextOutput]):
 
     def metrics(self, output: TextOutput) -> dict[str, Any]:
         docs = output.tokens.documents()
+        boilerplate = output.pipeline.boilerplate_
+        sentences = boilerplate.sentences_ if boilerplate is not None else {}
         return {
             "tokens": int(sum(len(d) for d in docs)),
             "vocabulary": len(output.pipeline.dictionary_),
+            "boilerplate_sentences": len(sentences),
+            "boilerplate_removed": int(sum(sentences.values())),
         }
