@@ -55,6 +55,16 @@ def test_map_topics_lemmatises_splits_phrases_and_counts_drops() -> None:
     assert mapped.dropped_share == pytest.approx(0.2)
 
 
+def test_map_topics_keeps_words_that_are_evaluator_lemmas_already() -> None:
+    # simplemma reads a lowercased noun lemma as a verb form ("spiel" -> "spielen"); a word
+    # the dictionary knows is an evaluator lemma already and must not be lemmatised again
+    ev = Evaluator.fit(["Das Spiel im Land war ein Sieg.", "Sie spielen, landen und siegen."])
+    assert {"spiel", "land", "sieg", "spielen", "landen", "siegen"} <= set(ev.dictionary.token2id)
+    assert ev.map_topics([["spiel", "land", "sieg"]]).topics == [["spiel", "land", "sieg"]]
+    # surface forms the dictionary does not hold are still lemmatised
+    assert ev.map_topics([["Spiele", "Länder"]]).topics == [["spiel", "land"]]
+
+
 def test_coherence_on_a_tiny_corpus_is_finite_and_ranks_topics() -> None:
     ev = Evaluator.fit(TEXTS, LABELS)
     good = [["munition", "rüstungsproduktion"], ["mannschaft", "trainer", "fußballspiel"]]

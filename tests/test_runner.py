@@ -162,3 +162,5 @@ def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
     )
     assert (folder / "num_topics=2" / "metrics.json").is_file()
     assert (folder / "sweep.png").is_file()
+    recommendation = json.loads((folder / "recommendation.json").read_text())
+    assert recommendation["num_topics"] in (2, 3) and recommendation["rule"].startswith("K = ")

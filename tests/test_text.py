@@ -263,7 +263,7 @@ def test_pipeline_save_load_round_trip(phrase_pipeline, tmp_path: Path) -> None:
     pipeline, _ = phrase_pipeline
     pipeline.save(tmp_path)
     assert {p.name for p in tmp_path.iterdir()} == {
-        "text_pipeline.json", "phrases.json", "dictionary.txt",
+        "text_pipeline.json", "phrases.json", "dictionary.txt", "boilerplate.json",
     }  # fmt: skip
     loaded = TextPipeline.load(tmp_path)
     for text in [*PHRASE_TEXTS, "Ein neuer Aktionsplan für die Rüstungsproduktion."]:

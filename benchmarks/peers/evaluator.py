@@ -156,11 +156,16 @@ class Evaluator:
     def _known_form(self, word: str, known: dict[str, int]) -> str | None:
         """The evaluator form of ``word`` that the dictionary knows, if any.
 
-        Systems often report lowercased lemmas (``beitritt``), which simplemma may read
-        differently from the capitalised noun it saw in the text (``Beitritt``): try the word
-        as given, then capitalised, then merely lowercased.
+        A word the dictionary already holds is taken as it is: it is an evaluator lemma
+        already (bag-of-words peers report exactly these; the toolkit reports simplemma
+        lemmas too). Lemmatising a lemma again changes its meaning: simplemma reads a
+        lowercased noun as a verb form (``spiel`` -> ``spielen``, ``land`` -> ``landen``,
+        ``grenze`` -> ``grenzen``), which scored a sport topic as a topic about playing
+        and landing. Other words (BERTopic's surface forms) are lemmatised as given, then
+        capitalised, then merely lowercased.
         """
         for form in (
+            word.lower(),
             self.tokeniser.normalise(word),
             self.tokeniser.normalise(word[:1].upper() + word[1:]),
             word.lower(),

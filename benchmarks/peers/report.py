@@ -92,7 +92,8 @@ def _quality(q: dict[str, Any], k: int) -> list[str]:
         f"## Quality on {q['documents']} 10kGNAD articles ({q['note']}), K = {k}",
         "",
         "Common evaluator: regex tokens, simplemma lemmas, spaCy stop words; top words mapped "
-        "into that space (`a_b` phrases split); NPMI / c_v of the top 10, diversity of the top "
+        "into that space (a word that is an evaluator lemma already is kept as it is, others "
+        "are lemmatised; `a_b` phrases split); NPMI / c_v of the top 10, diversity of the top "
         "25, NMI / V-measure of argmax topic or cluster vs. labels, stability = mean Hungarian-"
         "matched top-10 Jaccard of seed 0 vs. other seeds. Cost = seed-0 subprocess.",
         "",

@@ -9,8 +9,8 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from toolkit.cli.output import boilerplate_lines, next_steps
 from toolkit.cli.output import emit as _emit
-from toolkit.cli.output import next_steps
 from toolkit.cli.output import shown_path as _shown
 from toolkit.errors import ToolkitError
 from toolkit.progress import set_quiet
@@ -164,6 +164,9 @@ def corpus_info_cmd(
         encoding=encoding,
     )
     typer.echo(format_corpus_info(corpus_info(corpus)))
+    from toolkit.text.boilerplate import BoilerplateFilter
+
+    typer.echo(boilerplate_lines(BoilerplateFilter().fit(corpus).sentences_))
 
 
 @app.command()

@@ -110,3 +110,23 @@ def next_steps(run: Any, report: Path | None) -> str:
     if is_quiet():
         return "\n".join(lines[: 2 if report is not None else 1])
     return "\n".join(lines)
+
+
+def boilerplate_lines(sentences: dict[str, int], shown: int = 3) -> str:
+    """``corpus info``'s boilerplate line: how many sentences the text stage would drop.
+
+    >>> print(boilerplate_lines({"Alle Rechte vorbehalten.": 12}))
+    boilerplate  1 sentence repeated verbatim (12 times), dropped by the text stage:
+      12× Alle Rechte vorbehalten.
+    """
+    if not sentences:
+        return "boilerplate  none (no sentence repeated verbatim across many articles)"
+    count = sum(sentences.values())
+    noun = "sentence" if len(sentences) == 1 else "sentences"
+    lines = [
+        f"boilerplate  {len(sentences)} {noun} repeated verbatim ({count} times), dropped by "
+        "the text stage:"
+    ]
+    top = sorted(sentences.items(), key=lambda item: (-item[1], item[0]))[:shown]
+    lines += [f"  {n}× {fit_text(sentence, TABLE_WIDTH - 8)}" for sentence, n in top]
+    return "\n".join(lines)

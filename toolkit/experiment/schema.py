@@ -101,8 +101,17 @@ class DictionaryConfig(Section):
     keep_n: int | None = Field(100_000, ge=1)
 
 
+class BoilerplateConfig(Section):
+    enabled: bool = Field(True, description="drop sentences repeated verbatim across articles")
+    min_share: float = Field(
+        0.005, gt=0, lt=1, description="in more than this share of the articles (0.5 %)"
+    )
+    min_documents: int = Field(5, ge=1, description="and in at least this many articles")
+
+
 class TextConfig(Section):
-    """The German text pipeline: tokenise, stopwords, lemmatise, phrases, dictionary."""
+    """The German text pipeline: boilerplate, tokenise, stopwords, lemmatise, phrases,
+    dictionary."""
 
     lowercase: bool = True
     lemmatize: bool = True
@@ -113,6 +122,7 @@ class TextConfig(Section):
     min_token_length: int = Field(2, ge=1)
     phrases: PhrasesConfig = Field(default_factory=PhrasesConfig)
     dictionary: DictionaryConfig = Field(default_factory=DictionaryConfig)
+    boilerplate: BoilerplateConfig = Field(default_factory=BoilerplateConfig)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -147,7 +157,12 @@ class TopicsConfig(Section):
         None, strict=False, description="another corpus for coherence"
     )
     stability_seeds: int = Field(3, ge=0, description="extra fits with other seeds (0: off)")
-    holdout: float = Field(0.1, ge=0, lt=1, description="share of units held out for perplexity")
+    holdout: float = Field(
+        0.1, ge=0, lt=1, description="share of units held out of a separate perplexity fit"
+    )
+    relevance: float = Field(
+        0.8, ge=0, le=1, description="rank topic words by relevance with this weight (1: p(w|k))"
+    )
     period: Literal["year", "quarter", "month", "day"] = "month"
 
 

@@ -68,8 +68,10 @@ def run_sweep(
 ) -> Path:
     """Run every point of a sweep grid, each into its own run folder, and write a summary.
 
-    The sweep folder holds one run folder per point (``num_topics=5`` …), ``sweep.json`` and
-    ``summary.csv`` (the points' headline metrics, one row per point).
+    The sweep folder holds one run folder per point (``num_topics=5`` …), ``sweep.json``,
+    ``summary.csv`` (the points' headline metrics, one row per point) and, for a K sweep,
+    ``recommendation.json`` (the K :func:`~toolkit.topics.select.recommend_num_topics`
+    recommends, and its rule in words).
     """
     points = sweep_points(sweeps)
     configs = [load_config(config_path, [*(overrides or []), *point]) for point in points]
@@ -89,6 +91,11 @@ def run_sweep(
             rows.append(summary_row(point, read_json(folder / layout.METRICS)))
         summary = pd.DataFrame(rows)
         write_csv(staging / "summary.csv", summary)
+        if {"topics.num_topics", "topics.coherence_c_npmi"} <= set(summary.columns):
+            from toolkit.topics.select import recommend_num_topics
+
+            choice = recommend_num_topics(summary).to_dict()
+            write_json(staging / "recommendation.json", choice)
         sweep = {"config": Path(config_path).name, "sweep": sweeps, "overrides": overrides or []}
         write_json(staging / "sweep.json", {**sweep, "points": [point_name(p) for p in points]})
         # a sweep folder counts as a finished run folder once its manifest exists

@@ -2,6 +2,8 @@
 
 The steps, in order, and why in that order:
 
+0. drop boilerplate, sentences repeated verbatim across many articles
+   (:mod:`toolkit.text.boilerplate`), before anything learns from them;
 1. tokenise each paragraph into clauses (:mod:`toolkit.text.tokenize`), case preserved;
 2. lemmatise (simplemma needs the capitalisation of nouns), then lowercase; connector words
    (``die``, ``für``, ...) stay as written so phrases read naturally; numbers are dropped
@@ -36,28 +38,19 @@ from sklearn.base import BaseEstimator
 
 from toolkit.corpus.document import Document
 from toolkit.errors import ToolkitError
-from toolkit.io import read_json, write_json
 from toolkit.progress import progress
-from toolkit.text.dictionary import (
-    build_dictionary,
-    frequency_unit,
-    load_dictionary,
-    save_dictionary,
-)
+from toolkit.text.boilerplate import BoilerplateFilter
+from toolkit.text.dictionary import build_dictionary, frequency_unit
 from toolkit.text.lemmatize import lemmatize
 from toolkit.text.phrases import GERMAN_CONNECTOR_WORDS, PhraseDetector
 from toolkit.text.stopwords import german_stopwords
+from toolkit.text.storage import load_pipeline, save_pipeline
 from toolkit.text.tokenize import is_number, tokenize_clauses
 from toolkit.text.tokenized import TokenizedCorpus
 
 # A clause after lemmatisation: its token forms and, per form, whether it is dropped
 # (stopword or too short) when it does not end up inside a phrase.
 Clause = tuple[list[str], list[bool]]
-
-FORMAT = "toolkit.text_pipeline/2"
-SETTINGS_FILE = "text_pipeline.json"
-PHRASES_FILE = "phrases.json"
-DICTIONARY_FILE = "dictionary.txt"
 
 _UNSEEN = object()
 # The per-surface-form cache is the hot path; the bound only matters for huge corpora.
@@ -106,6 +99,12 @@ class TextPipeline(BaseEstimator):
         Drop tokens in more than this share of the documents.
     keep_n : int or None, default 100000
         Most frequent tokens kept (None: all).
+    boilerplate : bool, default True
+        Drop sentences repeated verbatim across many documents (see
+        :class:`~toolkit.text.boilerplate.BoilerplateFilter`).
+    boilerplate_min_share, boilerplate_min_documents : float, int, default 0.005, 5
+        A sentence is boilerplate when it is in more than this share of the documents and in
+        at least this many.
 
     Attributes
     ----------
@@ -119,6 +118,8 @@ class TextPipeline(BaseEstimator):
         What the dictionary's document frequencies count (paragraphs for tiny corpora).
     num_documents_ : int
         Number of documents seen by ``fit``.
+    boilerplate_ : BoilerplateFilter or None
+        The fitted filter (its ``sentences_`` are the removed sentences), or None.
     """
 
     def __init__(
@@ -138,6 +139,9 @@ class TextPipeline(BaseEstimator):
         no_below: int = 2,
         no_above: float = 0.5,
         keep_n: int | None = 100_000,
+        boilerplate: bool = True,
+        boilerplate_min_share: float = 0.005,
+        boilerplate_min_documents: int = 5,
     ) -> None:
         self.lowercase = lowercase
         self.lemmatize = lemmatize
@@ -153,11 +157,15 @@ class TextPipeline(BaseEstimator):
         self.no_below = no_below
         self.no_above = no_above
         self.keep_n = keep_n
+        self.boilerplate = boilerplate
+        self.boilerplate_min_share = boilerplate_min_share
+        self.boilerplate_min_documents = boilerplate_min_documents
         self.stopwords_ = german_stopwords(stopwords, news_stopwords, extra_stopwords)
         self.phrases_: PhraseDetector | None = None
         self.dictionary_: Dictionary | None = None
         self.frequency_unit_: Literal["document", "paragraph"] | None = None
         self.num_documents_ = 0
+        self.boilerplate_: BoilerplateFilter | None = None
         self._forms: dict[str, tuple[str, bool] | None] = {}
 
     def settings(self) -> dict[str, Any]:
@@ -213,7 +221,8 @@ class TextPipeline(BaseEstimator):
         return clauses
 
     def _analyze_document(self, doc: Document) -> list[list[Clause]]:
-        return [self._analyze_text(paragraph) for paragraph in doc.paragraphs]
+        clean = self.boilerplate_.clean if self.boilerplate_ is not None else str
+        return [self._analyze_text(clean(paragraph)) for paragraph in doc.paragraphs]
 
     def _finish(self, clauses: list[Clause]) -> list[str]:
         """Merge phrases, then drop what is marked dropped unless it is inside a phrase."""
@@ -236,6 +245,13 @@ class TextPipeline(BaseEstimator):
         return tokens
 
     # -- fitting -----------------------------------------------------------------------------
+
+    def _fit_boilerplate(self, docs: Iterable[Document]) -> None:
+        self.boilerplate_ = None
+        if self.boilerplate:
+            self.boilerplate_ = BoilerplateFilter(
+                min_share=self.boilerplate_min_share, min_documents=self.boilerplate_min_documents
+            ).fit(docs)
 
     def _fit_phrases(self, sentences: Iterable[list[str]]) -> None:
         if not self.phrases:
@@ -265,10 +281,12 @@ class TextPipeline(BaseEstimator):
     def fit(self, docs: Iterable[Document]) -> TextPipeline:
         """Learn phrases and the vocabulary of ``docs`` (two streaming passes).
 
-        A one-shot iterator is first collected into a list, since two passes are needed.
+        A one-shot iterator is first collected into a list, since two passes are needed (a
+        third, cheap one counts boilerplate sentences).
         """
         docs = _reiterable(docs)
         total = _size(docs)
+        self._fit_boilerplate(docs)
         count = 0
 
         def clauses() -> Iterator[list[str]]:
@@ -293,6 +311,8 @@ class TextPipeline(BaseEstimator):
 
     def fit_transform(self, docs: Iterable[Document]) -> TokenizedCorpus:
         """``fit`` then ``transform``, tokenising and lemmatising every document only once."""
+        docs = _reiterable(docs)
+        self._fit_boilerplate(docs)
         doc_ids: list[str] = []
         analyzed: list[list[list[Clause]]] = []
         for doc in progress(docs, "text: analysing", total=_size(docs), unit="doc"):
@@ -365,22 +385,8 @@ class TextPipeline(BaseEstimator):
     # -- storage -----------------------------------------------------------------------------
 
     def save(self, folder: str | Path) -> None:
-        """Write ``text_pipeline.json``, ``dictionary.txt`` and (with phrases) ``phrases.json``."""
-        folder = Path(folder)
-        dictionary = self._fitted_dictionary()
-        if self.phrases_ is not None:
-            self.phrases_.save(folder / PHRASES_FILE)
-        save_dictionary(dictionary, folder / DICTIONARY_FILE)
-        write_json(
-            folder / SETTINGS_FILE,
-            {
-                "format": FORMAT,
-                "params": self.settings(),
-                "stopwords": sorted(self.stopwords_),
-                "frequency_unit": self.frequency_unit_,
-                "num_documents": self.num_documents_,
-            },
-        )
+        """Write the fitted state as open files (:func:`~toolkit.text.storage.save_pipeline`)."""
+        save_pipeline(self, folder)
 
     @classmethod
     def load(cls, folder: str | Path) -> TextPipeline:
@@ -389,21 +395,4 @@ class TextPipeline(BaseEstimator):
         The stopword list is the saved one, so a reloaded pipeline gives the same tokens even
         after the shipped news list changes.
         """
-        folder = Path(folder)
-        settings_path = folder / SETTINGS_FILE
-        if not settings_path.is_file():
-            raise ToolkitError(f"no saved text pipeline in {folder}: {SETTINGS_FILE} is missing")
-        settings: dict[str, Any] = read_json(settings_path)
-        if settings.get("format") != FORMAT:
-            raise ToolkitError(
-                f"{settings_path}: format {settings.get('format')!r}, not {FORMAT!r}: written by "
-                "another version of the toolkit; re-run the experiment to rebuild it"
-            )
-        pipeline = cls(**settings["params"])
-        pipeline.stopwords_ = frozenset(settings["stopwords"])
-        pipeline.frequency_unit_ = settings["frequency_unit"]
-        pipeline.num_documents_ = int(settings["num_documents"])
-        if pipeline.phrases:
-            pipeline.phrases_ = PhraseDetector.load(folder / PHRASES_FILE)
-        pipeline.dictionary_ = load_dictionary(folder / DICTIONARY_FILE)
-        return pipeline
+        return load_pipeline(cls, folder)

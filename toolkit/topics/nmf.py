@@ -67,7 +67,7 @@ class NmfTopicModel:
 
     bit_reproducible = True
 
-    def __init__(self, num_topics: int, max_iter: int = 400, seed: int = 0) -> None:
+    def __init__(self, num_topics: int = 10, *, max_iter: int = 400, seed: int = 0) -> None:
         self.num_topics = num_topics
         self.max_iter = max_iter
         self.seed = seed

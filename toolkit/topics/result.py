@@ -53,9 +53,17 @@ class TopicsResult:
 
     Examples
     --------
-    >>> result = TopicsResult.load("runs/demo/topics")  # doctest: +SKIP
-    >>> result.infer([["nato", "munition"]]).shape  # doctest: +SKIP
-    (1, 10)
+    >>> from gensim.corpora import Dictionary
+    >>> from toolkit.text.tokenized import TokenizedCorpus
+    >>> from toolkit.topics import fit_topics
+    >>> pars = [[["nato", "munition"], ["zins", "bank"]]] * 4
+    >>> corpus = TokenizedCorpus([str(i) for i in range(4)], pars, Dictionary(pars[0]))
+    >>> result = fit_topics(corpus, num_topics=2, unit="paragraph", stability_seeds=0, holdout=0)
+    >>> folder = tempfile.mkdtemp()
+    >>> result.save(folder, gensim_model=False)
+    >>> loaded = TopicsResult.load(folder)
+    >>> loaded.model is None, loaded.infer([["nato", "munition"]]).shape
+    (True, (1, 2))
     """
 
     topic_table: pd.DataFrame

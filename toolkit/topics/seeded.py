@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 from gensim.corpora import Dictionary
@@ -142,3 +143,50 @@ def seeded_eta(
         eta[k, :] = (1.0 - confidence) * mass / (vocab_size - len(seeds))
         eta[k, seeds] = confidence * mass / len(seeds)
     return eta, missing
+
+
+@dataclass(frozen=True)
+class SeededPrior:
+    """A seeded LDA prior and what it seeds.
+
+    Attributes
+    ----------
+    eta : ndarray of shape (K, V)
+        The prior (see :func:`seeded_eta`).
+    seed_ids : list of list of int
+        Seed-token ids of topics 0, 1, … (to place LDA's NMF start).
+    topic_themes : dict of int to str
+        Seeded topic -> theme name (themes none of whose terms is in the vocabulary seed
+        nothing and are left out).
+    missing : dict
+        Theme name -> seed terms not found in the dictionary.
+    """
+
+    eta: np.ndarray
+    seed_ids: list[list[int]]
+    topic_themes: dict[int, str]
+    missing: dict[str, list[str]]
+
+    @classmethod
+    def build(
+        cls,
+        themes: dict[str, list[str]],
+        dictionary: Dictionary,
+        num_topics: int,
+        confidence: float = 0.9,
+        base: float | None = None,
+        analyze: Callable[[str], list[str]] | None = None,
+    ) -> SeededPrior:
+        """The prior of ``themes`` over ``dictionary`` (arguments as for :func:`seeded_eta`).
+
+        Examples
+        --------
+        >>> d = Dictionary([["munition", "nato", "schweden"]])
+        >>> prior = SeededPrior.build({"arms": ["Munition"], "x": ["Panzer"]}, d, num_topics=3)
+        >>> prior.topic_themes, prior.missing
+        ({0: 'arms'}, {'x': ['Panzer']})
+        """
+        eta, missing = seeded_eta(themes, dictionary, num_topics, confidence, base, analyze)
+        ids, _ = seed_term_ids(themes, dictionary, analyze)
+        topic_themes = {k: name for k, name in enumerate(themes) if ids[name]}
+        return cls(eta, [ids[name] for name in themes], topic_themes, missing)

@@ -78,7 +78,7 @@ class TextOutput:
 
 def text_params(cfg: TextConfig) -> dict[str, Any]:
     """The ``text`` section as :class:`~toolkit.text.TextPipeline` parameters."""
-    flat = cfg.model_dump(exclude={"phrases", "dictionary"})
+    flat = cfg.model_dump(exclude={"phrases", "dictionary", "boilerplate"})
     return {
         **flat,
         "phrases": cfg.phrases.enabled,
@@ -86,6 +86,9 @@ def text_params(cfg: TextConfig) -> dict[str, Any]:
         "phrase_threshold": cfg.phrases.threshold,
         "phrase_scoring": cfg.phrases.scoring,
         **cfg.dictionary.model_dump(),
+        "boilerplate": cfg.boilerplate.enabled,
+        "boilerplate_min_share": cfg.boilerplate.min_share,
+        "boilerplate_min_documents": cfg.boilerplate.min_documents,
     }
 
 
@@ -108,7 +111,7 @@ def fit_pipeline(config: ExperimentConfig, inputs: Inputs) -> TextPipeline:
 
 class TextStage(Stage[TextOutput]):
     name: ClassVar[str] = "text"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4  # 3: boilerplate sentences dropped; 4: partitions
     requires: ClassVar[tuple[str, ...]] = ("corpus",)
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -145,4 +148,11 @@ class TextStage(Stage[TextOutput]):
         )
 
     def metrics(self, output: TextOutput) -> dict[str, Any]:
-        return {"tokens": output.stats["tokens"], "vocabulary": len(output.pipeline.dictionary_)}
+        boilerplate = output.pipeline.boilerplate_
+        sentences = boilerplate.sentences_ if boilerplate is not None else {}
+        return {
+            "tokens": output.stats["tokens"],
+            "vocabulary": len(output.pipeline.dictionary_),
+            "boilerplate_sentences": len(sentences),
+            "boilerplate_removed": int(sum(sentences.values())),
+        }

@@ -24,6 +24,7 @@ from toolkit.experiment.stages.text import TextStage
 from toolkit.io import read_npy, sha256_file, write_npy
 from toolkit.text.parquet import read_tokens
 from toolkit.topics import TopicsResult, fit_topics, infer_topics, topics_over_time
+from toolkit.topics.fit import document_shares
 
 
 def theme_seeds(config: ExperimentConfig) -> dict[str, list[str]] | None:
@@ -61,12 +62,8 @@ def infer_partition(
     rng_seed = int(np.random.SeedSequence([seed, job.number]).generate_state(1)[0])
     shares = infer_topics(texts, iterations=iterations, seed=rng_seed, **model)
     alpha = np.asarray(model["alpha"], dtype=np.float64)
-    sums = np.zeros((len(paragraphs), len(alpha)))
     lengths = np.array([len(t) for t in texts], dtype=np.float64)
-    np.add.at(sums, [d for d, _ in index], shares * lengths[:, None])
-    totals = sums.sum(axis=1, keepdims=True)
-    doc_topics = np.where(totals > 0, sums / np.where(totals > 0, totals, 1.0), alpha / alpha.sum())
-    write_npy(job.target, doc_topics)
+    write_npy(job.target, document_shares(len(paragraphs), index, shares, lengths, alpha))
     if unit == "paragraph":
         write_npy(unit_file(job.target, "topics"), shares.reshape(-1, len(alpha)))
         write_npy(unit_file(job.target, "index"), np.asarray(index, dtype=np.int64).reshape(-1, 2))
@@ -79,7 +76,8 @@ def unit_file(target: Path, name: str) -> Path:
 
 class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
-    version: ClassVar[int] = 2
+    # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per partition
+    version: ClassVar[int] = 3
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -105,7 +103,7 @@ class TopicsStage(Stage[TopicsResult]):
         positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
         return fit_topics(
             text.sample(positions),
-            cfg,
+            **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
             seed=config.seed,
             themes=theme_seeds(config),
             analyze=text.pipeline.transform_text,
