@@ -1,4 +1,4 @@
-"""Where work runs: here, in this process, or on a Dask cluster (the ``compute`` section).
+"""Where work runs: here, in this process, or on a Dask cluster; the ``compute`` config section.
 
 Stages fit their models on the client and hand the per-document work to a :class:`Compute`:
 ``compute.map_partitions(fn, partitions, **shared)`` calls ``fn(partition, **shared)`` for
@@ -28,10 +28,44 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
+from pydantic import Field
+
+from toolkit.experiment.section import Section
 from toolkit.progress import bar, status
 
 P = TypeVar("P")
 R = TypeVar("R")
+
+
+class ComputeConfig(Section):
+    """Where the per-document work runs (``scheduler`` … only change where, not what: the
+    artifacts are the same), and how the corpus is cut for it (``sample`` … enter the keys)."""
+
+    scheduler: str | None = Field(
+        None,
+        pattern=r"^(local|(tcp|tls|ucx|inproc)://\S+)$",
+        description="None: this process; 'local': a Dask LocalCluster on this machine; "
+        "'tcp://HOST:PORT': a running Dask scheduler (workers must see the cache folder)",
+    )
+    workers: int | None = Field(
+        None, ge=1, description="LocalCluster worker processes, one thread each (default: cores)"
+    )
+    memory_limit: str | None = Field(
+        None, description="memory per LocalCluster worker, e.g. '3GB' (default: Dask's share)"
+    )
+    sample: int | None = Field(
+        100_000,
+        ge=1,
+        description="models that must see the corpus (phrases, dictionary, LDA, LSA, themes, "
+        "clusters) are fitted on a seeded sample of this many documents when the corpus is "
+        "larger, and applied to every document (None: always on all documents)",
+    )
+    partition_size: int = Field(
+        5_000, ge=1, description="documents per partition: one task of a worker, one file"
+    )
+    shard_size: int = Field(
+        250_000, ge=1, description="documents per search-index shard (queries merge the shards)"
+    )
 
 
 class Compute(Protocol):

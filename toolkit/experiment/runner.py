@@ -41,6 +41,8 @@ from toolkit.io import (
 )
 from toolkit.progress import status
 
+# The compute settings that say where work runs (not what it computes).
+PLACEMENT = {"scheduler", "workers", "memory_limit"}
 # Bump when the plots change, so that cached plots of earlier runs are not reused.
 PLOTS_VERSION = 2
 
@@ -236,9 +238,7 @@ def execute(
     cache = stage_cache(config, cache_dir)
     stages = preflight(config, folder, cache, force, source)
     owned = compute is None  # a compute that was given stays open for its owner
-    if compute is None:
-        section = config.compute
-        compute = make_compute(section.scheduler, section.workers, section.memory_limit)
+    compute = compute or make_compute(**config.compute.model_dump(include=PLACEMENT))
     rec = _Recorder(cache, compute)
     total = time.perf_counter()
     current = "setup"

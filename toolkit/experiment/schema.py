@@ -20,19 +20,14 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
 from toolkit.corpus import FORMATS
+from toolkit.experiment.compute import ComputeConfig
+from toolkit.experiment.section import Section
 
 # paths come from YAML as strings: the one place where strict types convert
 LaxPath = Annotated[Path, Strict(False)]
-
-
-class Section(BaseModel):
-    """Base of every config section: unknown keys are errors, values are validated on assignment,
-    and types are strict (``true`` is not a number, ``"3"`` is not an integer)."""
-
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,54 +327,6 @@ class SearchConfig(Section):
     bm25_b: float = Field(0.75, ge=0, le=1)
     ann: AnnConfig = Field(default_factory=AnnConfig)
     duplicate_threshold: float = Field(0.95, gt=0, le=1)
-
-
-# ---------------------------------------------------------------------------------------------
-# compute
-
-_SCHEDULER = re.compile(r"^(local|(tcp|tls|ucx|inproc)://\S+)$")
-
-
-class ComputeConfig(Section):
-    """Where the per-document work runs, and how the corpus is cut for it.
-
-    Without a scheduler everything runs in this process, as on a laptop; the same config on a
-    Dask cluster gives the same artifacts. ``sample`` and ``partition_size`` change what is
-    computed (they enter the stage cache keys); ``scheduler``, ``workers`` and
-    ``memory_limit`` only change where.
-    """
-
-    scheduler: str | None = Field(
-        None,
-        description="None: this process; 'local': a Dask LocalCluster on this machine; "
-        "'tcp://HOST:PORT': a running Dask scheduler (workers must see the cache folder)",
-    )
-    workers: int | None = Field(
-        None, ge=1, description="LocalCluster worker processes, one thread each (default: cores)"
-    )
-    memory_limit: str | None = Field(
-        None, description="memory per LocalCluster worker, e.g. '3GB' (default: Dask's share)"
-    )
-    sample: int | None = Field(
-        100_000,
-        ge=1,
-        description="models that must see the corpus (phrases, dictionary, LDA, LSA, themes, "
-        "clusters) are fitted on a seeded sample of this many documents when the corpus is "
-        "larger, and applied to every document (None: always on all documents)",
-    )
-    partition_size: int = Field(
-        5_000, ge=1, description="documents per partition: one task of a worker, one file"
-    )
-    shard_size: int = Field(
-        500_000, ge=1, description="documents per search-index shard (queries merge the shards)"
-    )
-
-    @field_validator("scheduler")
-    @classmethod
-    def _known_scheduler(cls, value: str | None) -> str | None:
-        if value is not None and not _SCHEDULER.match(value):
-            raise ValueError("use 'local' or a scheduler address such as 'tcp://10.0.0.5:8786'")
-        return value
 
 
 # ---------------------------------------------------------------------------------------------
