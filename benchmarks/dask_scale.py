@@ -8,7 +8,8 @@ numbers of passages, that many passages of its label at random, and a date in 20
 articles are written as JSON lines. The same ``--seed`` gives the same corpus.
 
 Run: the stages that scale (corpus, text, topics, embeddings, themes, search; the embeddings
-with ``--backend``, LSA by default) with a ``compute`` section (``scheduler: local``,
+on the fast path by default: static vectors of the English gloss terms, ``--input static``)
+with a ``compute`` section (``scheduler: local``,
 ``--workers``, ``--sample``, ``--partition-size``, ``--shard-size``), one stage after the other:
 each ``execute`` adds one stage to the config and finds the earlier ones in the stage cache, so
 the memory of every process is watched per stage (the client, which fits the models, and every
@@ -134,7 +135,7 @@ def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[st
     sections = {
         "text": {"extra_stopwords": ["standard", "derstandard"]},
         "topics": {"num_topics": 9, "seeded": False, "stability_seeds": 1},
-        "embeddings": {"backend": args.backend, "model": args.model},
+        "embeddings": {"backend": args.backend, "input": args.input},
         "themes": THEMES,
         "search": {"mode": "hybrid"},
     }
@@ -207,8 +208,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=20_000)
     parser.add_argument("--partition-size", type=int, default=5_000)
     parser.add_argument("--shard-size", type=int, default=250_000)
-    parser.add_argument("--backend", default="lsa")
-    parser.add_argument("--model", default="all-MiniLM-L6-v2")
+    parser.add_argument("--backend", default="sentence-transformers")
+    parser.add_argument("--input", default="static", help="static: the fast path (gloss terms)")
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="temporary folder (default: tmp)")
