@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import json
 import os
 import random
@@ -157,10 +158,13 @@ def worker_pids(compute: DaskCompute) -> set[int]:
     return set(compute.client.run(os.getpid).values())
 
 
-def run_stages(corpus: Path, args: argparse.Namespace, workers: int, work: Path) -> dict:
-    """Every stage on a LocalCluster of ``workers``, one more per ``execute``."""
+def run_stages(
+    corpus: Path, args: argparse.Namespace, workers: int, work: Path, results: dict, report: Any
+) -> None:
+    """Every stage on a LocalCluster of ``workers``, one more per ``execute``, into ``results``
+    (``report()`` after each stage: a run that does not finish keeps what it reached)."""
     compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
-    cache, results = work / f"cache-{workers}", {}
+    cache = work / f"cache-{workers}"
     try:
         for count in range(1, len(STAGES) + 1):
             stage = STAGES[count - 1]
@@ -175,30 +179,52 @@ def run_stages(corpus: Path, args: argparse.Namespace, workers: int, work: Path)
                 **watch.summary(worker_pids(compute)),
             }
             print(f"workers {workers} {stage}: {results[stage]}", flush=True)
+            report()
             if count < len(STAGES):
                 shutil.rmtree(folder)
         results["queries"] = query_latency(folder)
+        report()
     finally:
         compute.close()
-    return results
 
 
 def query_latency(folder: Path) -> dict[str, float]:
-    """p50 milliseconds of ``similar`` (50 articles) and ``search`` (50 short queries)."""
+    """p50 milliseconds of ``similar`` (50 articles; with the hits' snippets and the index
+    alone) and ``search`` (50 short queries)."""
     run = load_run(folder)
     ids = run.documents["id"].tolist()
     rng = random.Random(0)
     words = ["Regierung", "Fußball Trainer", "Aktien Börse", "Flüchtlinge", "Wahl Partei"]
-    timings: dict[str, list[float]] = {"similar": [], "search": []}
+    timings: dict[str, list[float]] = {"similar": [], "search": [], "index_similar": []}
     run.similar(ids[0], k=10)  # loads the index
     for _ in range(50):
         tick = time.perf_counter()
         run.similar(rng.choice(ids), k=10)
         timings["similar"].append(time.perf_counter() - tick)
         tick = time.perf_counter()
+        run.index.similar(rng.choice(ids), k=10)  # the index alone, without snippets
+        timings["index_similar"].append(time.perf_counter() - tick)
+        tick = time.perf_counter()
         run.search(rng.choice(words), k=10)
         timings["search"].append(time.perf_counter() - tick)
     return {f"{name}_p50_ms": round(1000 * float(np.median(t)), 1) for name, t in timings.items()}
+
+
+def write_results(args: argparse.Namespace, written: dict, runs: dict[str, Any]) -> None:
+    """``benchmarks/results/dask_scale_<docs>.json`` with the runs done so far."""
+    result = {
+        "docs": args.docs,
+        "corpus": written,
+        "settings": {k: str(v) for k, v in vars(args).items() if k not in ("work", "keep")},
+        "cores": os.cpu_count(),
+        "load_average_at_end": os.getloadavg(),
+        "runs": runs,
+    }
+    one, two = runs.get("1", {}), runs.get("2", {})
+    result["speedup_1_to_2"] = {
+        s: round(one[s]["seconds"] / two[s]["seconds"], 2) for s in STAGES if s in one and s in two
+    }
+    write_json(RESULTS / f"dask_scale_{args.docs}.json", result)
 
 
 def main() -> None:
@@ -222,22 +248,11 @@ def main() -> None:
         written = write_corpus(corpus, args.docs, args.seed)
         written["seconds"] = round(time.perf_counter() - tick, 1)
         print(f"corpus: {written}", flush=True)
-        runs = {str(w): run_stages(corpus, args, w, work) for w in args.workers}
-        result = {
-            "docs": args.docs,
-            "corpus": written,
-            "settings": {k: v for k, v in vars(args).items() if k not in ("work", "keep")},
-            "cores": os.cpu_count(),
-            "load_average_at_end": os.getloadavg(),
-            "runs": runs,
-        }
-        if "1" in runs and "2" in runs:
-            result["speedup_1_to_2"] = {
-                s: round(runs["1"][s]["seconds"] / runs["2"][s]["seconds"], 2) for s in STAGES
-            }
-        out = RESULTS / f"dask_scale_{args.docs}.json"
-        write_json(out, result)
-        print(json.dumps(result, indent=1))
+        runs: dict[str, Any] = {}
+        for workers in args.workers:
+            runs[str(workers)] = {}
+            report = functools.partial(write_results, args, written, runs)
+            run_stages(corpus, args, workers, work, runs[str(workers)], report)
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
