@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-from toolkit.experiment import Run, config_from_mapping, execute
+from toolkit.experiment import Run, config_from_mapping, execute, load_config
 from toolkit.experiment.compute import DaskCompute, LocalCompute, make_compute
 from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
 
@@ -147,3 +147,20 @@ def test_a_killed_worker_s_partitions_are_computed_again(
     assert marker.is_file()  # a worker died
     same_artifacts(here_run, folder)
     assert not list((tmp_path / "cache").glob("work/*/*"))  # no work folder left behind
+
+
+@pytest.mark.slow
+def test_10kgnad_on_a_local_cluster_writes_the_same_files(
+    gnad_csv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``toolkit run experiments/10kgnad.yaml --scheduler local`` against the same config in
+    this process: documents.csv, topics.csv, themes.csv and every other file byte for byte."""
+    monkeypatch.setenv("TOOLKIT_DATA", str(gnad_csv.parents[2]))
+    config = ROOT / "experiments" / "10kgnad.yaml"
+    here = execute(load_config(config), tmp_path / "here", tmp_path / "cache-here")
+    cluster = load_config(config, ["compute.scheduler=local", "compute.workers=2"])
+    there = execute(cluster, tmp_path / "there", tmp_path / "cache-there")
+    for name in ("documents.csv", "topics/topics.csv", "themes/themes.csv"):
+        assert filecmp.cmp(here / name, there / name, shallow=False), name
+    same_artifacts(here, there)
+    assert Run(there).manifest["compute"]["scheduler"] == "local"
