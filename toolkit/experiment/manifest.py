@@ -9,7 +9,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import toolkit
 
 PACKAGES = (
     "numpy",
@@ -48,7 +47,7 @@ def package_versions() -> dict[str, str | None]:
 
 def git_state(path: Path | None = None) -> dict[str, Any]:
     """Commit and dirty flag of the toolkit's checkout (None outside a git checkout)."""
-    where = path or Path(toolkit.__file__).resolve().parent
+    where = path or Path(__file__).resolve().parents[1]
     try:
         commit = subprocess.run(
             ["git", "-C", str(where), "rev-parse", "HEAD"],
@@ -72,7 +71,7 @@ def git_state(path: Path | None = None) -> dict[str, Any]:
 def environment() -> dict[str, Any]:
     """Toolkit version, git state, Python, platform and package versions."""
     return {
-        "toolkit": toolkit.__version__,
+        "toolkit": metadata.version("toolkit"),
         "git": git_state(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

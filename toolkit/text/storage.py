@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.errors import ToolkitError
 from toolkit.io import read_json, write_json, write_jsonl
@@ -27,9 +27,6 @@ from toolkit.text.boilerplate import BoilerplateFilter
 from toolkit.text.dictionary import load_dictionary, save_dictionary
 from toolkit.text.phrases import PhraseDetector
 from toolkit.text.tokenized import TokenizedCorpus
-
-if TYPE_CHECKING:
-    from toolkit.text.pipeline import TextPipeline
 
 TOKENS_FILE = "tokens.jsonl"
 DICTIONARY_FILE = "dictionary.txt"
@@ -76,7 +73,8 @@ def load_tokenized(folder: str | Path) -> TokenizedCorpus:
     return TokenizedCorpus(doc_ids, paragraphs, load_dictionary(Path(folder) / DICTIONARY_FILE))
 
 
-def save_pipeline(pipeline: TextPipeline, folder: str | Path) -> None:
+# the pipeline is passed in (typed Any): this module must not import the class that calls it
+def save_pipeline(pipeline: Any, folder: str | Path) -> None:
     """Write ``text_pipeline.json``, ``dictionary.txt``, and ``phrases.json`` and
     ``boilerplate.json`` when the pipeline uses them."""
     folder = Path(folder)
@@ -98,7 +96,7 @@ def save_pipeline(pipeline: TextPipeline, folder: str | Path) -> None:
     )
 
 
-def load_pipeline(cls: type[TextPipeline], folder: str | Path) -> TextPipeline:
+def load_pipeline(cls: type, folder: str | Path) -> Any:
     """Read a pipeline written by :func:`save_pipeline` as an instance of ``cls``."""
     folder = Path(folder)
     settings_path = folder / SETTINGS_FILE
