@@ -9,14 +9,14 @@ articles are written as JSON lines. The same ``--seed`` gives the same corpus.
 
 Run: the stages that scale (corpus, text, topics, embeddings, themes, search; the embeddings
 on the fast path by default: static vectors of the English gloss terms, ``--input static``)
-with a ``compute`` section (``scheduler: local``,
-``--workers``, ``--sample``, ``--partition-size``, ``--shard-size``), one stage after the other:
-each ``execute`` adds one stage to the config and finds the earlier ones in the stage cache, so
-the memory of every process is watched per stage (the client, which fits the models, and every
-worker; psutil, every half second). Per stage: wall seconds (the manifest's), articles per
-second, and peak resident memory of the client and of each worker. With ``--workers 1 2`` the
-same corpus runs on one and on two workers (separate caches): the speed-up per stage. After the
-run, query latency of ``similar`` and ``search`` (p50 over 50 queries each).
+with a ``compute`` section (``--workers``, ``--sample``, ``--partition-size``, ``--shard-size``)
+on a LocalCluster, one stage after the other: each stage is a new ``execute`` in a new client
+process on the cluster, whose workers are restarted first, and finds the earlier stages in the
+stage cache; so the peak memory of the client (which fits the models) and of each worker is the
+stage's own (psutil, every half second). Per stage: wall seconds (the manifest's), articles per
+second and those peaks. With ``--workers 2 1`` the same corpus runs on two and on one worker
+(separate caches): the speed-up per stage. After the run, query latency of ``similar`` and
+``search`` (p50 over 50 queries each).
 
 The machine has two cores shared with other jobs: times are upper bounds; memory is not
 affected. Run niced:
@@ -33,6 +33,7 @@ import json
 import os
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -93,25 +94,23 @@ def write_corpus(path: Path, n_docs: int, seed: int) -> dict[str, Any]:
 
 
 class MemoryWatch:
-    """Peak resident memory of this process and of each of its descendants, polled."""
+    """Peak resident memory of some processes (``pids()``, asked again at every poll)."""
 
-    def __init__(self, interval: float = 0.5) -> None:
+    def __init__(self, pids: Any, interval: float = 0.5) -> None:
+        self.pids = pids
         self.interval = interval
         self.peaks: dict[int, int] = {}
-        self.names: dict[int, str] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
     def _poll(self) -> None:
-        me = psutil.Process()
         while not self._stop.is_set():
-            for process in [me, *me.children(recursive=True)]:
+            for pid in self.pids():
                 try:
-                    rss = process.memory_info().rss
-                    self.names.setdefault(process.pid, " ".join(process.cmdline()[-2:]))
+                    rss = psutil.Process(pid).memory_info().rss
                 except psutil.Error:
                     continue
-                self.peaks[process.pid] = max(self.peaks.get(process.pid, 0), rss)
+                self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> MemoryWatch:
@@ -122,13 +121,9 @@ class MemoryWatch:
         self._stop.set()
         self._thread.join()
 
-    def summary(self, workers: set[int]) -> dict[str, Any]:
-        client = self.peaks.get(os.getpid(), 0)
-        worker_peaks = sorted((self.peaks[p] for p in workers if p in self.peaks), reverse=True)
-        return {
-            "client_peak_mb": round(client / 2**20),
-            "worker_peak_mb": [round(p / 2**20) for p in worker_peaks],
-        }
+    def peak_mb(self, pids: set[int]) -> list[int]:
+        """The peaks of ``pids`` in MB, largest first."""
+        return sorted((round(self.peaks[p] / 2**20) for p in pids if p in self.peaks), reverse=True)
 
 
 def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[str, Any]:
@@ -154,29 +149,47 @@ def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[st
     }
 
 
-def worker_pids(compute: DaskCompute) -> set[int]:
-    return set(compute.client.run(os.getpid).values())
+def stage_in_a_new_client(spec: dict[str, Any], workers: set[int]) -> dict[str, Any]:
+    """Run ``execute`` for ``spec`` in a new client process on the running cluster; the peak
+    memory of that client and of every worker while it runs."""
+    path = Path(spec["out"]).with_suffix(".json")
+    path.write_text(json.dumps(spec))
+    child = subprocess.Popen([sys.executable, __file__, "--child", str(path)])
+    with MemoryWatch(lambda: {child.pid, *workers}) as watch:
+        if child.wait():
+            raise RuntimeError(f"the client of {spec['out']} exited with {child.returncode}")
+    return {
+        "client_peak_mb": watch.peak_mb({child.pid})[0],
+        "worker_peak_mb": watch.peak_mb(workers),
+    }
 
 
 def run_stages(
     corpus: Path, args: argparse.Namespace, workers: int, work: Path, results: dict, report: Any
 ) -> None:
-    """Every stage on a LocalCluster of ``workers``, one more per ``execute``, into ``results``
-    (``report()`` after each stage: a run that does not finish keeps what it reached)."""
+    """Every stage on a LocalCluster of ``workers``, one more per run, into ``results``
+    (``report()`` after each stage: a run that does not finish keeps what it reached).
+
+    Each run is a new client process (``--child``) on the cluster, whose workers are restarted
+    first, so every peak is that stage's own (a stage finds the earlier ones in the cache)."""
     compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
     cache = work / f"cache-{workers}"
     try:
         for count in range(1, len(STAGES) + 1):
             stage = STAGES[count - 1]
-            cfg = config_from_mapping(config(corpus, args, STAGES[:count]))
-            with MemoryWatch() as watch:
-                folder = execute(cfg, work / f"run-{workers}-{stage}", cache, compute=compute)
+            compute.client.restart()
+            pids = set(compute.client.run(os.getpid).values())
+            spec = config(corpus, args, STAGES[:count])
+            spec["compute"]["scheduler"] = compute.client.scheduler.address
+            folder = work / f"run-{workers}-{stage}"
+            run = {"config": spec, "out": str(folder), "cache": str(cache)}
+            memory = stage_in_a_new_client(run, pids)
             manifest = json.loads((folder / "manifest.json").read_text())
             seconds = manifest["stages"][stage]["seconds"]
             results[stage] = {
                 "seconds": seconds,
                 "docs_per_second": round(args.docs / seconds, 1),
-                **watch.summary(worker_pids(compute)),
+                **memory,
             }
             print(f"workers {workers} {stage}: {results[stage]}", flush=True)
             report()
@@ -186,6 +199,12 @@ def run_stages(
         report()
     finally:
         compute.close()
+
+
+def child(spec_path: Path) -> None:
+    """``--child``: one ``execute`` of the spec written by :func:`stage_in_a_new_client`."""
+    spec = json.loads(spec_path.read_text())
+    execute(config_from_mapping(spec["config"]), Path(spec["out"]), Path(spec["cache"]))
 
 
 def query_latency(folder: Path) -> dict[str, float]:
@@ -240,7 +259,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="temporary folder (default: tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.child)
+        return
     work = Path(tempfile.mkdtemp(prefix="dask-scale-", dir=args.work))
     try:
         corpus = work / "corpus.jsonl"
