@@ -13,9 +13,12 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
+from toolkit.corpus import Document
+from toolkit.corpus.parquet import read_document, write_partitions
 from toolkit.experiment import Run, config_from_mapping, execute, load_config
 from toolkit.experiment.compute import DaskCompute, LocalCompute, make_compute
 from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
+from toolkit.text.parquet import read_paragraph_row, write_tokens
 
 # The demo corpus (51 articles) in partitions of 8, fitted on a sample of 40 of them (clusters
 # carried to the other 11), searched in shards of 24: every partitioned path runs, on the
@@ -92,6 +95,16 @@ def test_partitions_and_the_sample(tmp_path: Path) -> None:
     sample = sample_positions(100, 10, seed=1)
     assert len(set(sample)) == 10 and list(sample) == sorted(sample)
     assert (sample == sample_positions(100, 10, seed=1)).all()
+
+
+def test_one_document_is_read_from_its_row_group(tmp_path: Path) -> None:
+    docs = [Document.from_text(f"d{i}", f"Absatz {i}.\n\nNoch einer.") for i in range(600)]
+    [(path, _)] = list(write_partitions(docs, tmp_path, size=600))
+    assert [read_document(path, row) for row in (0, 255, 256, 599)] == [
+        docs[row] for row in (0, 255, 256, 599)
+    ]
+    write_tokens([d.id for d in docs], [[[d.id], []] for d in docs], tmp_path / "tokens.parquet")
+    assert read_paragraph_row(tmp_path / "tokens.parquet", 300) == [["d300"], []]
 
 
 def test_a_cluster_run_writes_the_same_artifacts(

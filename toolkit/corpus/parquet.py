@@ -45,8 +45,10 @@ SCHEMA = pa.schema(
         ("metadata", pa.string()),
     ]
 )
-# zstd: German news text compresses about 3x; row groups of a partition stay one group
-WRITE_OPTIONS = {"compression": "zstd", "row_group_size": 1 << 20}
+# zstd: German news text compresses about 3x; row groups of 256 documents, so one document is
+# read (to show a search hit) without decoding its whole partition
+ROW_GROUP = 256
+WRITE_OPTIONS = {"compression": "zstd", "row_group_size": ROW_GROUP}
 
 
 def batches(items: Iterable[object], size: int) -> Iterator[list[object]]:
@@ -86,7 +88,26 @@ def write_documents(documents: Sequence[Document], path: str | Path) -> None:
 
 def read_documents(path: str | Path) -> list[Document]:
     """The documents of a file written by :func:`write_documents`, in order."""
-    rows = pq.read_table(path, schema=SCHEMA).to_pylist()
+    return _documents(pq.read_table(path, schema=SCHEMA))
+
+
+def read_row(path: str | Path, row: int, schema: pa.Schema = SCHEMA) -> dict[str, object]:
+    """Row ``row`` of a Parquet file written in row groups of :data:`ROW_GROUP`, reading only
+    its row group."""
+    group, offset = divmod(row, ROW_GROUP)
+    table = pq.ParquetFile(path).read_row_group(group)
+    if table.schema != schema:
+        table = table.cast(schema)
+    return table.slice(offset, 1).to_pylist()[0]
+
+
+def read_document(path: str | Path, row: int) -> Document:
+    """Document ``row`` of a file written by :func:`write_documents` (its row group only)."""
+    return _documents(pa.Table.from_pylist([read_row(path, row)], schema=SCHEMA))[0]
+
+
+def _documents(table: pa.Table) -> list[Document]:
+    rows = table.to_pylist()
     documents = []
     for row in rows:
         row["paragraphs"] = tuple(row["paragraphs"] or ())

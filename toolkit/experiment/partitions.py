@@ -182,14 +182,20 @@ def sampled(
 class PartitionedSequence(Sequence[T]):
     """The items of every partition as one read-only sequence, read a partition at a time.
 
-    Indexing reads (and keeps) only the partition that holds the item; iterating streams the
-    partitions in order. Code written for a list of documents keeps working on a corpus that
-    would not fit in memory, as long as it walks it in order.
+    Iterating streams the partitions in order (the last one read is kept); indexing reads only
+    the item, with ``read_one(path, row)``, or else the partition that holds it. Code written
+    for a list of documents keeps working on a corpus that would not fit in memory.
     """
 
-    def __init__(self, parts: Partitions, read: Callable[[Path], list[T]]) -> None:
+    def __init__(
+        self,
+        parts: Partitions,
+        read: Callable[[Path], list[T]],
+        read_one: Callable[[Path, int], T] | None = None,
+    ) -> None:
         self.parts = parts
         self._read = read
+        self._read_one = read_one
         self._held: tuple[int, list[T]] | None = None
 
     def __len__(self) -> int:
@@ -213,7 +219,10 @@ class PartitionedSequence(Sequence[T]):
         if position < 0:
             position += len(self)
         part, row = self.parts.locate(position)
-        return self.partition(part)[row]
+        if self._read_one is None or (self._held is not None and self._held[0] == part):
+            return self.partition(part)[row]
+        # one item (a search hit) without reading its whole partition
+        return self._read_one(self.parts.paths[part], row)
 
     def __iter__(self) -> Iterator[T]:
         for number in range(len(self.parts.files)):

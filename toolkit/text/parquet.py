@@ -20,6 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from toolkit.corpus.parquet import ROW_GROUP, read_row
 from toolkit.io import atomic_path
 
 SCHEMA = pa.schema([("id", pa.string()), ("paragraphs", pa.list_(pa.list_(pa.string())))])
@@ -31,13 +32,18 @@ def write_tokens(doc_ids: list[str], paragraphs: list[list[list[str]]], path: st
         raise ValueError(f"{len(doc_ids)} ids for {len(paragraphs)} token lists")
     table = pa.table({"id": doc_ids, "paragraphs": paragraphs}, schema=SCHEMA)
     with atomic_path(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd", row_group_size=1 << 20)
+        pq.write_table(table, tmp, compression="zstd", row_group_size=ROW_GROUP)
 
 
 def read_tokens(path: str | Path) -> tuple[list[str], list[list[list[str]]]]:
     """``(doc_ids, paragraphs)`` of a file written by :func:`write_tokens`."""
     table = pq.read_table(path, schema=SCHEMA)
     return table.column("id").to_pylist(), table.column("paragraphs").to_pylist()
+
+
+def read_paragraph_row(path: str | Path, row: int) -> list[list[str]]:
+    """The paragraph token lists of document ``row`` alone (its row group only)."""
+    return read_row(path, row, SCHEMA)["paragraphs"]
 
 
 def read_token_ids(path: str | Path) -> list[str]:

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 import pandas as pd
 
 from toolkit.corpus import Corpus, Document, corpus_info
-from toolkit.corpus.parquet import read_documents, write_partitions
+from toolkit.corpus.parquet import read_document, read_documents, write_partitions
 from toolkit.errors import CorpusError
 from toolkit.experiment.partitions import PartitionedSequence, Partitions
 from toolkit.experiment.schema import CorpusConfig, ExperimentConfig
@@ -35,7 +35,7 @@ class CorpusOutput:
     @property
     def documents(self) -> PartitionedSequence[Document]:
         """Every document, read a partition at a time (a sequence, not a list in memory)."""
-        return PartitionedSequence(self.partitions, read_documents)
+        return PartitionedSequence(self.partitions, read_documents, read_document)
 
     def table(self) -> pd.DataFrame:
         """One row per document: id, title, date, label, source, words, paragraphs."""

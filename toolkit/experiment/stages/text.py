@@ -31,7 +31,7 @@ from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.io import read_json, write_json
 from toolkit.text import TextPipeline, TokenizedCorpus, save_dictionary
-from toolkit.text.parquet import read_token_ids, read_tokens, write_tokens
+from toolkit.text.parquet import read_paragraph_row, read_token_ids, read_tokens, write_tokens
 
 
 def read_paragraphs(path: Path) -> list[list[list[str]]]:
@@ -72,7 +72,7 @@ class TextOutput:
     def tokens(self) -> TokenizedCorpus:
         """The tokens as a :class:`~toolkit.text.TokenizedCorpus` whose paragraphs are read a
         partition at a time."""
-        paragraphs = PartitionedSequence(self.partitions, read_paragraphs)
+        paragraphs = PartitionedSequence(self.partitions, read_paragraphs, read_paragraph_row)
         return TokenizedCorpus(self.doc_ids, paragraphs, self.pipeline.dictionary_)
 
 
