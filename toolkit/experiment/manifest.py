@@ -9,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+
 PACKAGES = (
     "numpy",
     "scipy",
