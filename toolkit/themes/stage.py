@@ -31,7 +31,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,7 +182,7 @@ def assign_themes(
         doc_ids, index, paragraph_tokens, scores, labels, scorer.themes_
     )
     metrics = {
-        **share_metrics(labels, themes["theme"].tolist(), scorer.themes_),
+        **share_metrics(Counter(labels), Counter(themes["theme"]), scorer.themes_),
         "settings": scorer.settings_,
         "evidence": evidence_kinds(scorer, paragraph_vectors, topic_scores),
     }
@@ -219,20 +220,25 @@ def theme_tables(
 
 
 def share_metrics(
-    paragraph_labels: list[str], document_themes: list[str], names: list[str]
+    paragraph_counts: Mapping[str, int], document_counts: Mapping[str, int], names: list[str]
 ) -> dict[str, object]:
-    """Counts and shares of paragraphs and articles per theme (and ``none``).
+    """Numbers and shares of paragraphs and articles per theme (and ``none``), from the counts
+    of their labels (the counts of several runs of articles add up).
 
-    >>> share_metrics(["a", "none"], ["a"], ["a"])["paragraph_share"]
+    >>> share_metrics({"a": 1, "none": 1}, {"a": 1}, ["a"])["paragraph_share"]
     {'a': 0.5, 'none': 0.5}
     """
-    paragraphs, documents = max(len(paragraph_labels), 1), max(len(document_themes), 1)
+    n_paragraphs, n_documents = sum(paragraph_counts.values()), sum(document_counts.values())
     return {
         "themes": names,
-        "paragraphs": len(paragraph_labels),
-        "documents": len(document_themes),
-        "paragraph_share": {n: paragraph_labels.count(n) / paragraphs for n in [*names, NONE]},
-        "document_share": {n: document_themes.count(n) / documents for n in [*names, NONE]},
+        "paragraphs": n_paragraphs,
+        "documents": n_documents,
+        "paragraph_share": {
+            n: paragraph_counts.get(n, 0) / max(n_paragraphs, 1) for n in [*names, NONE]
+        },
+        "document_share": {
+            n: document_counts.get(n, 0) / max(n_documents, 1) for n in [*names, NONE]
+        },
     }
 
 

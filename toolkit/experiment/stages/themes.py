@@ -10,6 +10,7 @@ are those one table of every article would give.
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -110,7 +111,7 @@ def score_partition(
     themes, table = theme_tables(doc_ids, index, tokens, scores, labels, scorer.themes_)
     write_csv(job.target, themes)
     write_csv(job.target.with_name(f"{job.target.name}.paragraphs"), table)
-    return {"paragraph_labels": labels, "document_themes": themes["theme"].tolist()}
+    return {"paragraphs": Counter(labels), "documents": Counter(themes["theme"])}
 
 
 def join_csv(parts: list[Path], target: Path) -> None:
@@ -168,10 +169,10 @@ class ThemesStage(Stage[ThemesOutput]):
         join_csv([job.target for job in todo], out / "themes.csv")
         parts = [job.target.with_name(f"{job.target.name}.paragraphs") for job in todo]
         join_csv(parts, out / "theme_paragraphs.csv")
-        labels = [label for d in done for label in d["paragraph_labels"]]
-        best = [theme for d in done for theme in d["document_themes"]]
+        paragraphs = sum((Counter(d["paragraphs"]) for d in done), Counter())
+        documents = sum((Counter(d["documents"]) for d in done), Counter())
         metrics = {
-            **share_metrics(labels, best, scorer.themes_),
+            **share_metrics(paragraphs, documents, scorer.themes_),
             "settings": scorer.settings_,
             "evidence": evidence_kinds(scorer, np.zeros(0) if semantic else None, topic_scores),
         }
