@@ -1,0 +1,277 @@
+"""Reading a German-English dictionary in the Ding format (the Debian package ``trans-de-en``).
+
+One line is one entry: ``German side :: English side``. Each side is split by `` | `` into
+aligned parts: part 0 is the entry's sense, later parts are its inflected forms (``Regierungen
+{pl}`` :: ``governments``), sub-entries (``Zentralregierung {f}`` :: ``central government``) or
+example phrases. Within a part, ``;`` separates synonyms. Annotations are stripped from the
+words and kept as data: ``{f}``/``{vt}``/``{adj}`` give the word class, ``[mil.]``/``[fin.]``
+the subject, and ``[ugs.]``/``[Br.]``/``[Ös.]`` (register and region tags) are dropped;
+``(…)`` explanations, ``<…>`` alternative spellings and ``/…/`` abbreviations are dropped.
+
+Only single-word German forms are indexed, since the glosser looks words up one at a time:
+``etw.``/``jdn.``/``sich`` are removed first (``sich erholen`` is ``erholen``), and a synonym that
+still has a space (``Fußball spielen``) is left out.
+
+Examples
+--------
+>>> line = ("Regierung {f} [pol.] | Regierungen {pl} :: "
+...         "government /Gov./; administration [Am.] | governments")
+>>> [(s.key, s.terms, s.subjects, s.word_class, s.main) for s in parse_line(line, 7)]
+... # doctest: +NORMALIZE_WHITESPACE
+[('regierung', ('government', 'administration'), ('pol.',), 'noun', True),
+ ('regierungen', ('governments',), ('pol.',), 'noun', False)]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# Register, region, style and era tags: they say how a word is used, not what it is about.
+USAGE_TAGS = frozenset(
+    str.split(
+        """Br. Am. eAm. Austr. Sc. Ir. Can. NZ Ind. SAfr. Dt. Ös. Schw. Bayr. Norddt. Süddt.
+    Mitteldt. Westdt. Ostdt. Südtirol Lux. BW Berlin ugs. coll. slang vulg. geh. formal fig.
+    übtr. humor.
+    pej. poet. rare selten alt veraltet archaic dated obs. old Jugendsprache Kindersprache
+    childish euphem. iron. Amtssprache Fachspr. Sprw. prov. übertragen
+    Jägersprache veraltend"""
+    )
+)
+_WORD_CLASSES = {
+    "m": "noun",
+    "f": "noun",
+    "n": "noun",
+    "pl": "noun",
+    "m,f": "noun",
+    "m,n": "noun",
+    "n,m": "noun",
+    "f,n": "noun",
+    "n,f": "noun",
+    "f,m": "noun",
+    "vt": "verb",
+    "vi": "verb",
+    "vr": "verb",
+    "v": "verb",
+    "adj": "adj",
+    "adv": "adv",
+}
+# Usage tags that mark a sense as off the plain written standard: slang, pejorative, dated,
+# figurative ... (regions are not marked: Austrian and Swiss news use their own words).
+MARKED_TAGS = frozenset(
+    str.split(
+        """ugs. coll. slang vulg. pej. humor. poet. geh. rare selten alt veraltet veraltend archaic
+    dated obs. old fig. übtr. übertragen euphem. iron. Jugendsprache Kindersprache childish Sprw.
+    prov."""
+    )
+)
+# Tags starting with a capital are regions or registers (Br., Ös., Mittelwestdt., Jägersprache).
+_USAGE_START = re.compile(r"^[A-ZÄÖÜ]")
+_BRACES = re.compile(r"\{([^}]*)\}")
+_BRACKETS = re.compile(r"\[([^\]]*)\]")
+# (…) and <…> are explanations and alternative spellings; /…/ an abbreviation (/Ed./).
+_DROPPED = re.compile(r"\([^)]*\)|<[^>]*>|/[^/\s][^/]*/")
+# Object placeholders of verb phrases on either side: "jdm. etw. sagen", "to tell sb. sth."
+_GERMAN_PLACEHOLDERS = re.compile(
+    r"(?<!\w)(?:jd[nmsr]\.?|jemand(?:em|en|es)?|etw\.?|etwas|sich|jds\.)(?:/\S+)?(?!\w)"
+)
+_ENGLISH_PLACEHOLDERS = re.compile(r"(?<!\w)(?:sb\.'s|sb\.’s|sb\.|sth\.|one's|one’s|oneself)")
+# An abbreviation list after a synonym, itself holding ";": "government /Gov.; Govt./"
+_ABBREVIATIONS = re.compile(r"(?:^|\s)/[^/|]+/(?=\s|;|$)")
+_SPACES = re.compile(r"\s+")
+_SINGLE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
+
+
+@dataclass(frozen=True)
+class DingSense:
+    """One indexed German form with the English of its part of an entry.
+
+    Attributes
+    ----------
+    key : str
+        The German form, lowercase and without annotations (``regierungen``).
+    terms : tuple of str
+        English synonyms of that part, cleaned (``to`` of verbs and ``sb.``/``sth.`` removed).
+    subjects : tuple of str
+        Subject tags of the entry's first part (``pol.``, ``mil.``), usage tags left out.
+    word_class : str
+        ``noun``, ``verb``, ``adj``, ``adv`` or ``other``.
+    line : int
+        Line number in the dictionary file (its order of senses).
+    parts : int
+        Number of parts of the whole entry (a richly documented entry is a common sense).
+    main : bool
+        Whether the form is a headword of the entry's first part (not a variant or sub-entry).
+    marked : bool
+        Whether the form or its English carries a register tag of :data:`MARKED_TAGS`
+        (``[ugs.]``, ``[pej.]``, ``[veraltet]`` ...).
+    rank : int
+        Position of the form among the synonyms of its part (0 for the first).
+    """
+
+    key: str
+    terms: tuple[str, ...]
+    subjects: tuple[str, ...]
+    word_class: str
+    line: int
+    parts: int
+    main: bool
+    marked: bool
+    rank: int
+
+
+def split_outside_brackets(text: str, separator: str) -> list[str]:
+    """Split ``text`` at ``separator`` where it is not inside ``()``, ``[]``, ``{}`` or ``<>``.
+
+    Examples
+    --------
+    >>> split_outside_brackets("Kurs {m}; Lehrgang (in; über) ; Kursus", ";")
+    ['Kurs {m}', ' Lehrgang (in; über) ', ' Kursus']
+    """
+    pieces: list[str] = []
+    depth = 0
+    start = 0
+    for i, char in enumerate(text):
+        if char in "([{<":
+            depth += 1
+        elif char in ")]}>" and depth > 0:
+            depth -= 1
+        elif depth == 0 and text.startswith(separator, i):
+            pieces.append(text[start:i])
+            start = i + len(separator)
+    pieces.append(text[start:])
+    return pieces
+
+
+def _clean(text: str) -> str:
+    text = _BRACES.sub(" ", text)
+    text = _BRACKETS.sub(" ", text)
+    text = _DROPPED.sub(" ", text)
+    return _SPACES.sub(" ", text).strip(" ,;:!?…")
+
+
+def clean_english(term: str) -> str:
+    """An English synonym without annotations, the ``to`` of verbs and object placeholders.
+
+    Examples
+    --------
+    >>> clean_english("to tell sb. sth. [coll.]"), clean_english("defence [Br.]")
+    ('tell', 'defence')
+    >>> clean_english("rate (of exchange)")
+    'rate'
+    """
+    text = _ENGLISH_PLACEHOLDERS.sub(" ", _clean(term))
+    text = _SPACES.sub(" ", text).strip(" ,;:!?…/")
+    if text.startswith("to "):
+        text = text[3:]
+    return text
+
+
+def word_class_of(text: str) -> str:
+    """The word class of the first class annotation in ``text`` (``other`` when none).
+
+    >>> word_class_of("essen; speisen [geh.] {vi}"), word_class_of("Tor {n}")
+    ('verb', 'noun')
+    """
+    classes = (_WORD_CLASSES.get(tag.strip(), "") for tag in _BRACES.findall(text))
+    return next((c for c in classes if c), "other")
+
+
+def german_form(synonym: str) -> str | None:
+    """The single-word German form of a synonym, lowercase; None when it has several words.
+
+    Examples
+    --------
+    >>> german_form("Regierung {f} [pol.]"), german_form("sich erholen {vr}")
+    ('regierung', 'erholen')
+    >>> german_form("Fußball spielen {v}") is None
+    True
+    """
+    text = _GERMAN_PLACEHOLDERS.sub(" ", _clean(synonym))
+    text = _SPACES.sub(" ", text).strip(" ,;:!?…")
+    if not text or not _SINGLE_WORD.match(text) or text.endswith("-"):
+        return None
+    return text.lower().rstrip(".")
+
+
+def subject_tags(part: str) -> tuple[str, ...]:
+    """The subject tags of one part (``[mil.]``), in order, usage tags left out.
+
+    >>> subject_tags("Waffe {f} [mil.] [ugs.]")
+    ('mil.',)
+    """
+    tags = (tag.strip() for tag in _BRACKETS.findall(part))
+    return tuple(
+        dict.fromkeys(
+            tag for tag in tags if tag and tag not in USAGE_TAGS and not _USAGE_START.match(tag)
+        )
+    )
+
+
+def is_marked(text: str) -> bool:
+    """Whether ``text`` carries a register tag of :data:`MARKED_TAGS`.
+
+    >>> is_marked("Franzmann {m} [ugs.] [pej.]"), is_marked("Paradeiser {m} [Ös.]")
+    (True, False)
+    """
+    return any(tag.strip() in MARKED_TAGS for tag in _BRACKETS.findall(text))
+
+
+def parse_line(line: str, number: int) -> list[DingSense]:
+    """The indexed forms of one dictionary line (empty for comments and malformed lines).
+
+    Parameters
+    ----------
+    line : str
+        One line of the file, ``German | parts :: English | parts``.
+    number : int
+        Its line number, kept as the sense's position in the file.
+    """
+    if line.startswith("#") or " :: " not in line:
+        return []
+    german, english = line.rstrip("\n").split(" :: ", 1)
+    german_parts = split_outside_brackets(german, " | ")
+    english_parts = split_outside_brackets(english, " | ")
+    # Parts beyond the first are only trusted when both sides have the same number of them.
+    aligned = len(german_parts) if len(german_parts) == len(english_parts) else 1
+    subjects = subject_tags(german_parts[0])
+    senses: list[DingSense] = []
+    for p in range(aligned):
+        english_part = _ABBREVIATIONS.sub(" ", english_parts[p])
+        terms = tuple(
+            dict.fromkeys(
+                t for t in map(clean_english, split_outside_brackets(english_part, ";")) if t
+            )
+        )
+        if not terms:
+            continue
+        german_part = _ABBREVIATIONS.sub(" ", german_parts[p])
+        # "sagen; äußern {vt}": a class written once at the end holds for every synonym
+        part_class = word_class_of(german_part)
+        first_english = split_outside_brackets(english_part, ";")[0]
+        for rank, synonym in enumerate(split_outside_brackets(german_part, ";")):
+            key = german_form(synonym)
+            if key is None:
+                continue
+            own_class = word_class_of(synonym)
+            word_class = own_class if own_class != "other" else part_class
+            marked = is_marked(synonym) or is_marked(first_english)
+            parts = len(german_parts)
+            senses.append(
+                DingSense(key, terms, subjects, word_class, number, parts, p == 0, marked, rank)
+            )
+    return senses
+
+
+def read_ding(lines: Iterable[str]) -> Iterator[DingSense]:
+    """Every indexed form of a Ding dictionary, in file order.
+
+    Examples
+    --------
+    >>> lines = ["# comment", "Tor {n}; Treffer {m} [sport] | Tore {pl} :: goal | goals"]
+    >>> [(s.key, s.terms[0]) for s in read_ding(lines)]
+    [('tor', 'goal'), ('treffer', 'goal'), ('tore', 'goals')]
+    """
+    for number, line in enumerate(lines, start=1):
+        yield from parse_line(line, number)
