@@ -28,6 +28,7 @@ from toolkit.io import (
     write_jsonl,
     write_npy,
 )
+from toolkit.progress import status
 
 # Bump a stage's version when its code changes what it writes: old cache entries then miss.
 STAGE_VERSIONS = {
@@ -36,7 +37,7 @@ STAGE_VERSIONS = {
     "topics": 1,
     "embeddings": 3,
     "clusters": 1,
-    "themes": 3,
+    "themes": 4,
     "search": 1,
 }
 
@@ -421,30 +422,62 @@ def paragraph_topic_scores(ctx: Context) -> np.ndarray | None:
     return scores
 
 
+def theme_gloss(ctx: Context, index: list) -> tuple[Any, np.ndarray | None]:
+    """The gloss encoder and the paragraphs' gloss vectors (cached), or ``(None, None)``."""
+    if ctx.encoder is None or not ctx.config.themes.settings.gloss:
+        return None, None
+    from toolkit.embeddings import EmbeddingCache, encode_cached
+    from toolkit.embeddings.gloss import GlossEncoder
+    from toolkit.lexicon import Glosser, LexiconNotFoundError
+
+    try:
+        glosser = Glosser()
+    except LexiconNotFoundError as error:
+        status(f"themes: no English gloss ({error}); scoring without it")
+        return None, None
+    encoder = GlossEncoder(ctx.encoder, glosser)
+    documents = ctx.outputs["corpus"].documents
+    texts = [documents[d].paragraphs[p] for d, p in index]
+    cache = EmbeddingCache(ctx.cache_dir / "embeddings", encoder.fingerprint())
+    return encoder, encode_cached(encoder, texts, cache)
+
+
 class ThemesStage:
     name: ClassVar[str] = "themes"
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
 
     def settings(self, ctx: Context) -> dict[str, Any]:
-        return ctx.config.themes.model_dump(mode="json")
+        from toolkit.lexicon import DEFAULT_PATH
+
+        settings = ctx.config.themes.model_dump(mode="json")
+        # the gloss depends on the installed dictionary
+        settings["dictionary"] = sha256_file(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
+        return settings
 
     def compute(self, ctx: Context) -> Any:
-        from toolkit.themes import assign_themes
+        from toolkit.themes import ThemeSpec, assign_themes
 
         cfg = ctx.config.themes
         emb: EmbeddingsOutput = ctx.outputs["embeddings"]
         text: TextOutput = ctx.outputs["text"]
-        _, paragraph_tokens = text.tokens.paragraph_units()
+        index, paragraph_tokens = text.tokens.paragraph_units()
+        themes = {name: ThemeSpec(d.description, d.seeds) for name, d in cfg.definitions.items()}
+        gloss_encoder, gloss_vectors = theme_gloss(ctx, index)
+        params = cfg.settings.model_dump(exclude={"gloss"})
         return assign_themes(
             list(text.tokens.doc_ids),
             np.asarray(emb.embeddings.paragraph_index),
             paragraph_tokens,
-            None if ctx.encoder is None else np.asarray(emb.embeddings.paragraph_vectors),
-            cfg.definitions,
-            cfg.settings,
+            themes,
+            paragraph_vectors=None
+            if ctx.encoder is None
+            else np.asarray(emb.embeddings.paragraph_vectors),
+            gloss_vectors=gloss_vectors,
+            topic_scores=paragraph_topic_scores(ctx),
             analyze=text.pipeline.transform_text,
             encoder=ctx.encoder,
-            topic_scores=paragraph_topic_scores(ctx),
+            gloss_encoder=gloss_encoder,
+            **{key: value for key, value in params.items() if value is not None},
         )
 
     def save(self, output: Any, folder: Path, ctx: Context) -> None:

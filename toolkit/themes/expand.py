@@ -51,10 +51,8 @@ def expand_terms(
         Most terms added per theme.
     exclude : collection of str
         Words never added (the seed terms themselves).
-    weight : float, default 0.5
-        Weight of a term whose paragraphs are all seed paragraphs.
-    min_z : float
-        Least z-score of the log-odds ratio.
+    weight, min_z : float
+        Weight of a term whose paragraphs are all seed paragraphs; least z-score.
 
     Returns
     -------
