@@ -313,13 +313,19 @@ def test_lexical_only_topics_and_errors() -> None:
         "join": ThemeSpec("Beitritt", ["Beitritt"]),
     }
     paragraphs = [["munition", "werk"], ["beitritt", "schweden"], ["fußball", "tor"]]
-    scorer = ThemeScorer(themes, analyze=lambda s: [s.lower()]).fit(paragraphs)
+    # lexical evidence alone: one seed scores 5 * (1 - 1/e) = 3.16, below the default threshold
+    # (calibrated for all the evidence), so a lexical-only scorer sets its own
+    lexical_only = ThemeScorer(themes, analyze=lambda s: [s.lower()])
+    assert lexical_only.fit(paragraphs).assign(lexical_only.score(paragraphs)) == ["none"] * 3
+    scorer = ThemeScorer(themes, threshold=2.5, analyze=lambda s: [s.lower()]).fit(paragraphs)
     assert scorer.assign(scorer.score(paragraphs)) == ["arms", "join", "none"]
     # no gloss: nothing independent judges the seeds, they keep their weight
     assert scorer.diagnostics_["weight"].tolist() == [1.0, 1.0]
 
     topics = np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
-    with_topics = ThemeScorer(themes, topic_weight=5.0, analyze=lambda s: [s.lower()])
+    with_topics = ThemeScorer(
+        themes, threshold=2.5, topic_weight=5.0, analyze=lambda s: [s.lower()]
+    )
     with_topics.fit(paragraphs)
     assert with_topics.assign(with_topics.score(paragraphs, topic_scores=topics))[2] == "join"
     with pytest.raises(ValueError, match="topic_scores"):
@@ -402,5 +408,5 @@ def test_dev_set_macro_f1(encoder) -> None:
     assert result["macro_f1"] >= DEV_MACRO_F1 - 0.03
 
 
-DEV_MACRO_F1 = 0.85
+DEV_MACRO_F1 = 0.837
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""

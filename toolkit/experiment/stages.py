@@ -422,6 +422,12 @@ def paragraph_topic_scores(ctx: Context) -> np.ndarray | None:
     return scores
 
 
+def theme_params(cfg: Any) -> dict[str, Any]:
+    """The ``themes.settings`` that are set, as ``ThemeScorer`` keyword parameters."""
+    params = cfg.settings.model_dump(exclude={"gloss"})
+    return {key: value for key, value in params.items() if value is not None}
+
+
 def theme_gloss(ctx: Context, index: list) -> tuple[Any, np.ndarray | None]:
     """The gloss encoder and the paragraphs' gloss vectors (cached), or ``(None, None)``."""
     if ctx.encoder is None or not ctx.config.themes.settings.gloss:
@@ -448,8 +454,13 @@ class ThemesStage:
 
     def settings(self, ctx: Context) -> dict[str, Any]:
         from toolkit.lexicon import DEFAULT_PATH
+        from toolkit.themes import ThemeScorer, ThemeSpec
 
-        settings = ctx.config.themes.model_dump(mode="json")
+        cfg = ctx.config.themes
+        settings = cfg.model_dump(mode="json")
+        # the library's defaults, resolved: a new calibration must not hit an old cache entry
+        themes = {name: ThemeSpec(d.description, d.seeds) for name, d in cfg.definitions.items()}
+        settings["params"] = ThemeScorer(themes, **theme_params(cfg)).get_params()
         # the gloss depends on the installed dictionary
         settings["dictionary"] = sha256_file(DEFAULT_PATH) if DEFAULT_PATH.is_file() else None
         return settings
@@ -463,7 +474,6 @@ class ThemesStage:
         index, paragraph_tokens = text.tokens.paragraph_units()
         themes = {name: ThemeSpec(d.description, d.seeds) for name, d in cfg.definitions.items()}
         gloss_encoder, gloss_vectors = theme_gloss(ctx, index)
-        params = cfg.settings.model_dump(exclude={"gloss"})
         return assign_themes(
             list(text.tokens.doc_ids),
             np.asarray(emb.embeddings.paragraph_index),
@@ -477,7 +487,7 @@ class ThemesStage:
             analyze=text.pipeline.transform_text,
             encoder=ctx.encoder,
             gloss_encoder=gloss_encoder,
-            **{key: value for key, value in params.items() if value is not None},
+            **theme_params(cfg),
         )
 
     def save(self, output: Any, folder: Path, ctx: Context) -> None:

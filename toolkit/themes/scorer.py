@@ -5,7 +5,7 @@ Examples
 --------
 >>> themes = {"arms": ThemeSpec("Rüstung", ["Munition"]),
 ...           "join": ThemeSpec("Beitritt", ["Beitritt"])}
->>> scorer = ThemeScorer(themes, analyze=lambda s: [s.lower()])
+>>> scorer = ThemeScorer(themes, threshold=2.5, analyze=lambda s: [s.lower()])  # lexical only
 >>> paragraphs = [["munition", "werk"], ["beitritt", "schweden"], ["fußball"]]
 >>> scorer.fit(paragraphs).assign(scorer.score(paragraphs))
 ['arms', 'join', 'none']
@@ -33,14 +33,14 @@ from toolkit.themes.training import first_members, fit_prototypes, members_from_
 
 # Calibrated on dev and dev2, alone and mixed into 10kGNAD (benchmarks/themes_mixed.py
 # --calibrate); dev3 is the check. Units: background z-scores (see toolkit.themes.background).
-DEFAULT_THRESHOLD = 2.5
-DEFAULT_LEXICAL_WEIGHT = 1.0
-DEFAULT_GLOSS_WEIGHT = 1.0
-DEFAULT_PROTOTYPE_WEIGHT = 1.0
-DEFAULT_TFIDF_WEIGHT = 0.5
+DEFAULT_THRESHOLD = 3.25
+DEFAULT_LEXICAL_WEIGHT = 0.5
+DEFAULT_GLOSS_WEIGHT = 2.0
+DEFAULT_PROTOTYPE_WEIGHT = 2.0
+DEFAULT_TFIDF_WEIGHT = 1.0
 DEFAULT_EMBEDDING_WEIGHT = 0.0
 DEFAULT_SUPPORT_Z = 2.0
-DEFAULT_MEMBER_Z = 3.0
+DEFAULT_MEMBER_Z = 4.5
 DEFAULT_ROUNDS = 2
 
 LEXICAL_SCALE = 5.0

@@ -26,7 +26,8 @@ Files written by :meth:`ThemeResult.save` (and read by :meth:`ThemeResult.load`)
 Examples
 --------
 >>> themes = {"arms": ThemeSpec("Rüstung", ["Munition"])}
->>> result = assign_themes(["a"], np.array([[0, 0], [0, 1]]), [["munition"], ["wetter"]], themes)
+>>> result = assign_themes(["a"], np.array([[0, 0], [0, 1]]), [["munition"], ["wetter"]], themes,
+...                        threshold=2.5)
 >>> result.themes[["doc_id", "theme", "arms", "none"]].values.tolist()
 [['a', 'arms', 0.5, 0.5]]
 """
