@@ -9,7 +9,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-
 PACKAGES = (
     "numpy",
     "scipy",

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
-from toolkit.experiment.schema import ExperimentConfig
+from toolkit.embeddings import EmbeddingCache, Encoder, encode_cached
+from toolkit.embeddings.gloss import GlossEncoder
+from toolkit.embeddings.inputs import resolve_input
+from toolkit.errors import ToolkitWarning
+from toolkit.experiment.schema import ExperimentConfig, ThemesConfig
 from toolkit.experiment.stages.base import Inputs, Stage
-from toolkit.experiment.stages.embeddings import EmbeddingsStage
+from toolkit.experiment.stages.corpus import CorpusStage
+from toolkit.experiment.stages.embeddings import EmbeddingsOutput, EmbeddingsStage
 from toolkit.experiment.stages.text import TextStage
 from toolkit.experiment.stages.topics import TopicsStage
-from toolkit.themes import ThemeResult, assign_themes
+from toolkit.lexicon import Glosser, load_lexicon
+from toolkit.themes import ThemeResult, ThemeScorer, ThemeSpec, assign_themes
 
 
 def paragraph_topic_scores(config: ExperimentConfig, inputs: Inputs) -> np.ndarray | None:
@@ -38,32 +45,92 @@ def paragraph_topic_scores(config: ExperimentConfig, inputs: Inputs) -> np.ndarr
     return scores
 
 
+def theme_specs(cfg: ThemesConfig) -> dict[str, ThemeSpec]:
+    """The configured themes as the library's :class:`ThemeSpec`, in config order."""
+    return {name: ThemeSpec(d.description, d.seeds) for name, d in cfg.definitions.items()}
+
+
+def scorer_params(cfg: ThemesConfig) -> dict[str, Any]:
+    """The ``themes.settings`` that are set, as :class:`ThemeScorer` keyword parameters (the
+    rest are the library's calibrated defaults)."""
+    params = cfg.settings.model_dump(exclude={"gloss"})
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def uses_gloss(config: ExperimentConfig) -> bool:
+    """Whether the themes judge context through the English gloss."""
+    return config.themes.settings.gloss and config.embeddings.backend != "lsa"
+
+
+def context_vectors(
+    config: ExperimentConfig, inputs: Inputs, emb: EmbeddingsOutput
+) -> tuple[Encoder | None, np.ndarray | None]:
+    """The encoder of the gloss and the paragraphs' gloss vectors, or ``(None, None)``.
+
+    With gloss or static input the embeddings' own paragraph vectors already read the gloss:
+    no second pass over the corpus. With German input (a multilingual model, or the English
+    one by choice) every paragraph's gloss goes through the model once (cached).
+    """
+    if not uses_gloss(config):
+        return None, None
+    if resolve_input(config.embeddings.input, config.embeddings.model) != "german":
+        return emb.encoder, np.asarray(emb.embeddings.paragraph_vectors)
+    lexicon = config.lexicon
+    glosser = Glosser(
+        load_lexicon(lexicon.path), sense=lexicon.sense, keep_unknown=lexicon.keep_unknown
+    )
+    encoder = GlossEncoder(emb.encoder, glosser)
+    documents = inputs[CorpusStage].documents
+    index, _ = inputs[TextStage].tokens.paragraph_units()
+    texts = [documents[d].paragraphs[p] for d, p in index]
+    cache = EmbeddingCache(inputs.cache_dir / "embeddings", encoder.fingerprint())
+    return encoder, encode_cached(encoder, texts, cache)
+
+
 class ThemesStage(Stage[ThemeResult]):
     name: ClassVar[str] = "themes"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
+    def check(self, config: ExperimentConfig) -> None:
+        if uses_gloss(config):
+            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
+
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
-        return config.themes.model_dump(mode="json")
+        cfg = config.themes
+        settings = cfg.model_dump(mode="json")
+        # the library's defaults, resolved: a new calibration must not hit an old cache entry
+        settings["params"] = ThemeScorer(theme_specs(cfg), **scorer_params(cfg)).get_params()
+        if uses_gloss(config):
+            settings["lexicon"] = {
+                **config.lexicon.model_dump(mode="json", exclude={"path"}),
+                "source": load_lexicon(config.lexicon.path).source,
+            }
+        return settings
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> ThemeResult:
-        cfg = config.themes
         emb = inputs[EmbeddingsStage]
         text = inputs[TextStage]
         _, paragraph_tokens = text.tokens.paragraph_units()
         encoder = emb.encoder
-        return assign_themes(
+        gloss_encoder, gloss_vectors = context_vectors(config, inputs, emb)
+        result = assign_themes(
             list(text.tokens.doc_ids),
             np.asarray(emb.embeddings.paragraph_index),
             paragraph_tokens,
-            None if encoder is None else np.asarray(emb.embeddings.paragraph_vectors),
-            cfg.definitions,
-            cfg.settings,
+            theme_specs(config.themes),
+            paragraph_vectors=None if encoder is None else emb.embeddings.paragraph_vectors,
+            gloss_vectors=gloss_vectors,
+            topic_scores=paragraph_topic_scores(config, inputs),
             analyze=text.pipeline.transform_text,
             encoder=encoder,
-            topic_scores=paragraph_topic_scores(config, inputs),
+            gloss_encoder=gloss_encoder,
+            **scorer_params(config.themes),
         )
+        for message in result.warnings:  # said again at the end of every run that uses them
+            warnings.warn(message, ToolkitWarning, stacklevel=2)
+        return result
 
     def save(self, output: ThemeResult, folder: Path, config: ExperimentConfig) -> None:
         output.save(folder)
