@@ -59,6 +59,7 @@ from toolkit.io import read_jsonl, write_json  # noqa: E402
 from toolkit.lexicon import Glosser  # noqa: E402
 from toolkit.text import TextPipeline  # noqa: E402
 from toolkit.themes import ThemeScorer, ThemeSpec  # noqa: E402
+from toolkit.themes.screen import screen, screened_vectors  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 DEV = DATA / "theme_paragraphs_dev.jsonl"
@@ -133,15 +134,32 @@ class Dataset:
         self.analyze = pipeline.analyze
         cache = EmbeddingCache(default_cache_root(), encoder.fingerprint())
         self.vectors = encode_cached(encoder, texts, cache)
-        if static is not None:
-            # as a run with the default static input: the embeddings' own vectors are the context
-            self.gloss_encoder = static.fit(texts)
-            self.gloss_vectors = static.encode(texts)
-            return
         self.gloss_encoder = None
         # the gloss vectors are the sentence vectors of the glosses: cached as such
         glosses = GlossEncoder(encoder, glosser).glosses(texts)
         self.gloss_vectors = encode_cached(encoder, glosses, cache)
+        if static is not None:
+            # as a run with the default static input: the embeddings' own vectors read the gloss
+            self.static = static().fit(texts)  # idf weights of this corpus, as a run's
+            self.static_vectors = self.static.encode(texts)
+            self.full_gloss_vectors = self.gloss_vectors
+
+    def screen(self, themes: dict, screen_z: float | None) -> dict:
+        """The context through the full model only where the screen passes (``None``: static
+        vectors as the context); returns the share of paragraphs that pass."""
+        if screen_z is None:
+            self.gloss_encoder, self.gloss_vectors = self.static, self.static_vectors
+            return {}
+        passed = screen(
+            self.tokens, themes, self.analyze, self.static_vectors, self.static, screen_z=screen_z
+        )
+        self.gloss_encoder = None
+        self.gloss_vectors = screened_vectors(self.full_gloss_vectors, passed)
+        labelled = np.array(self.labels) != "none"
+        return {
+            "passed_extra": float(passed[self.n_labelled :].mean()) if self.n_extra else None,
+            "passed_on_theme": float(passed[: self.n_labelled][labelled].mean()),
+        }
 
 
 def scorer_for(

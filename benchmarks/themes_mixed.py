@@ -40,7 +40,6 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from themes_eval import (  # noqa: E402
-    CLASSES,
     DEV,
     DEV2,
     DEV3,
@@ -56,6 +55,7 @@ from toolkit.embeddings import SentenceTransformerEncoder, make_encoder  # noqa:
 from toolkit.embeddings.inputs import input_encoder  # noqa: E402
 from toolkit.io import write_json  # noqa: E402
 from toolkit.lexicon import Glosser  # noqa: E402
+from toolkit.themes.screen import SCREEN_Z  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 GNAD_CSV = (
@@ -139,10 +139,14 @@ def main() -> None:
     )
     parser.add_argument(
         "--context",
-        choices=["gloss", "static"],
-        default="static",
-        help="the context vectors: the run's default static gloss vectors, or every "
-        "paragraph's gloss through the full sentence model",
+        choices=["gloss", "static", "cascade"],
+        default="cascade",
+        help="the context vectors: every paragraph's gloss through the full sentence model, "
+        "the static gloss vectors, or (the run's default) the full model where the static "
+        "screen passes (toolkit.themes.screen)",
+    )
+    parser.add_argument(
+        "--screen-z", type=float, nargs="+", default=[SCREEN_Z], help="cascade: screen z-scores"
     )
     args = parser.parse_args()
     if not GNAD_CSV.is_file():
@@ -153,10 +157,12 @@ def main() -> None:
     gloss = MemoEncoder.for_gloss(encoder, glosser)
     gnad = read_gnad(GNAD_CSV)
     static = None
-    if args.context == "static":
-        static = input_encoder(
-            encoder.encoder, "static", term_encoder=make_encoder("onnx", quantize=False)
-        )
+    if args.context != "gloss":
+        terms = make_encoder("onnx", quantize=False)
+
+        def static():  # a new encoder per corpus: its term weights are the corpus's
+            return input_encoder(encoder.encoder, "static", term_encoder=terms)
+
     start = time.perf_counter()
     sets = {"alone": [], "mixed": []}
     for path in (DEV, DEV2) if args.no_check and not args.calibrate else (DEV, DEV2, DEV3):
@@ -168,19 +174,32 @@ def main() -> None:
         chosen = calibrate(datasets, check, themes, encoder, gloss, args.max_share)
         write_json(RESULTS / "themes_calibration.json", chosen)
         return
-    results: dict = {"context": args.context, "files": {}}
-    print("| file | alone macro-F1 | mixed macro-F1 | 10kGNAD themed (all / even / odd) |")
-    print("|---|---|---|---|")
-    for alone, mixed in zip(sets["alone"], sets["mixed"], strict=True):
-        a = evaluate(alone, themes, encoder, gloss)
-        m = evaluate(mixed, themes, encoder, gloss)
-        results["files"][alone.name] = {"alone": a, "mixed": m}
-        print(
-            f"| {alone.name} | {a['macro_f1']:.3f} | {m['macro_f1']:.3f} | "
-            f"{m['gnad_share']:.3f} / {m['gnad_share_even']:.3f} / {m['gnad_share_odd']:.3f} |"
-        )
-        for label, row in zip(CLASSES, m["confusion"]["matrix"], strict=True):
-            print(f"    mixed {label:18s} {row}")
+    screens = args.screen_z if args.context == "cascade" else [None]
+    results: dict = {"context": args.context, "screens": {}}
+    print(
+        "| screen z | file | alone macro-F1 | mixed macro-F1 | 10kGNAD themed (all / even / odd) "
+        "| passed: 10kGNAD / on-theme |"
+    )
+    print("|---|---|---|---|---|---|")
+    for screen_z in screens:
+        files = results["screens"][str(screen_z)] = {}
+        for alone, mixed in zip(sets["alone"], sets["mixed"], strict=True):
+            passed: dict = {}
+            if args.context != "gloss":
+                alone.screen(themes, screen_z)
+                passed = mixed.screen(themes, screen_z)
+            a = evaluate(alone, themes, encoder, gloss)
+            m = evaluate(mixed, themes, encoder, gloss)
+            if passed:
+                m["screen"] = passed
+            files[alone.name] = {"alone": a, "mixed": m}
+            shown = " / ".join(f"{v:.3f}" for v in passed.values()) if passed else ""
+            print(
+                f"| {screen_z} | {alone.name} | {a['macro_f1']:.3f} | {m['macro_f1']:.3f} | "
+                f"{m['gnad_share']:.3f} / {m['gnad_share_even']:.3f} / "
+                f"{m['gnad_share_odd']:.3f} | {shown} |",
+                flush=True,
+            )
     results["seconds"] = round(time.perf_counter() - start, 1)
     if args.no_check:
         return  # the results file always holds the check

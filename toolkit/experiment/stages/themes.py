@@ -15,11 +15,17 @@ from toolkit.errors import ToolkitWarning
 from toolkit.experiment.schema import ExperimentConfig, ThemesConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
-from toolkit.experiment.stages.embeddings import EmbeddingsOutput, EmbeddingsStage
+from toolkit.experiment.stages.embeddings import (
+    EmbeddingsOutput,
+    EmbeddingsStage,
+    whole_text_model,
+)
 from toolkit.experiment.stages.text import TextStage
 from toolkit.experiment.stages.topics import TopicsStage
 from toolkit.lexicon import Glosser, load_lexicon
+from toolkit.progress import status
 from toolkit.themes import ThemeResult, ThemeScorer, ThemeSpec, assign_themes
+from toolkit.themes.screen import SCREEN_Z, screen
 
 
 def paragraph_topic_scores(config: ExperimentConfig, inputs: Inputs) -> np.ndarray | None:
@@ -67,29 +73,42 @@ def context_vectors(
 ) -> tuple[Encoder | None, np.ndarray | None]:
     """The encoder of the gloss and the paragraphs' gloss vectors, or ``(None, None)``.
 
-    With gloss or static input the embeddings' own paragraph vectors already read the gloss:
-    no second pass over the corpus. With German input (a multilingual model, or the English
-    one by choice) every paragraph's gloss goes through the model once (cached).
+    The context is the whole-text sentence model on each paragraph's English gloss. With gloss
+    input the embeddings' paragraph vectors are exactly that. With static input (the default
+    for the English model) only the paragraphs that pass the screen of
+    :mod:`toolkit.themes.screen` go through the model; the others get zero vectors (no
+    context). With German input every paragraph's gloss goes through the model. Cached.
     """
     if not uses_gloss(config):
         return None, None
-    if resolve_input(config.embeddings.input, config.embeddings.model) != "german":
+    chosen = resolve_input(config.embeddings.input, config.embeddings.model)
+    if chosen == "gloss":
         return emb.encoder, np.asarray(emb.embeddings.paragraph_vectors)
     lexicon = config.lexicon
     glosser = Glosser(
         load_lexicon(lexicon.path), sense=lexicon.sense, keep_unknown=lexicon.keep_unknown
     )
-    encoder = GlossEncoder(emb.encoder, glosser)
+    encoder = GlossEncoder(whole_text_model(config.embeddings), glosser)
     documents = inputs[CorpusStage].documents
-    index, _ = inputs[TextStage].tokens.paragraph_units()
+    index, tokens = inputs[TextStage].tokens.paragraph_units()
     texts = [documents[d].paragraphs[p] for d, p in index]
+    passed = np.ones(len(texts), dtype=bool)
+    if chosen == "static":
+        analyze = inputs[TextStage].pipeline.transform_text
+        static = np.asarray(emb.embeddings.paragraph_vectors)
+        passed = screen(tokens, theme_specs(config.themes), analyze, static, emb.encoder)
+        status(f"themes: context of {passed.sum()} of {len(texts)} paragraphs (screened)")
     cache = EmbeddingCache(inputs.cache_dir / "embeddings", encoder.fingerprint())
-    return encoder, encode_cached(encoder, texts, cache)
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    if passed.any():
+        chosen_texts = [texts[i] for i in np.flatnonzero(passed)]
+        vectors[passed] = encode_cached(encoder, chosen_texts, cache)
+    return encoder, vectors
 
 
 class ThemesStage(Stage[ThemeResult]):
     name: ClassVar[str] = "themes"
-    version: ClassVar[int] = 4
+    version: ClassVar[int] = 5
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
@@ -103,6 +122,7 @@ class ThemesStage(Stage[ThemeResult]):
         # the library's defaults, resolved: a new calibration must not hit an old cache entry
         settings["params"] = ThemeScorer(theme_specs(cfg), **scorer_params(cfg)).get_params()
         if uses_gloss(config):
+            settings["screen_z"] = SCREEN_Z
             settings["lexicon"] = {
                 **config.lexicon.model_dump(mode="json", exclude={"path"}),
                 "source": load_lexicon(config.lexicon.path).source,
