@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.config import AnnConfig
+from toolkit.experiment.schema import AnnConfig
 from toolkit.io import write_json
 from toolkit.search.ann import AnnIndex
 from toolkit.search.dense import cosine_scores, exact_top_k, top_k_of_scores

@@ -48,7 +48,6 @@ from search_10kgnad import free_text, label_precision, load_docs, tune  # noqa: 
 
 from toolkit.clusters import cluster_metrics, combine_vectors, reduce_vectors  # noqa: E402
 from toolkit.clusters.cluster import fit_cluster_labels  # noqa: E402
-from toolkit.config import ClustersConfig, ReduceConfig, SearchConfig, TextConfig  # noqa: E402
 from toolkit.embeddings import (  # noqa: E402
     LsaEncoder,
     SentenceTransformerEncoder,
@@ -58,6 +57,12 @@ from toolkit.embeddings import (  # noqa: E402
 )
 from toolkit.embeddings.gloss import GlossEncoder  # noqa: E402
 from toolkit.embeddings.static import StaticTermEncoder  # noqa: E402
+from toolkit.experiment.schema import (  # noqa: E402
+    ClustersConfig,
+    ReduceConfig,
+    SearchConfig,
+    TextConfig,
+)
 from toolkit.io import read_json, read_jsonl, write_json  # noqa: E402
 from toolkit.lexicon import Glosser, Lexicon  # noqa: E402
 from toolkit.search import SearchIndex  # noqa: E402

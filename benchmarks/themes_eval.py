@@ -1,30 +1,28 @@
-"""Theme assignment accuracy on labelled paragraphs, and the calibration of the theme defaults.
+"""Theme assignment accuracy on labelled paragraphs, by kind of evidence (each file alone).
 
 Usage::
 
     python benchmarks/themes_eval.py                       # the three dev sets
-    python benchmarks/themes_eval.py --data HELDOUT.jsonl  # dev sets and a held-out file
-    python benchmarks/themes_eval.py --corpus ../shared/corpora/10kgnad/test.csv --combined-only
-    python benchmarks/themes_eval.py --calibrate           # grid search on dev and dev2
+    python benchmarks/themes_eval.py --data HELDOUT.jsonl  # and a held-out file
 
-Each labelled file is scored as a run would score a corpus: the text pipeline and the theme
-expansion are fitted on the file's paragraphs (plus the ``--corpus`` articles when given). The
-themes are those of ``benchmarks/data/theme_definitions.yaml`` (a one-line description and five
-seeds each). Reports macro-F1 (four classes: three themes and ``none``), per-class F1 and the
-confusion matrix for lexical evidence only, embedding evidence only, TF-IDF evidence only and the
-default combination.
-The single-evidence rows use the threshold that is best for them on dev and dev2 (mean
-macro-F1). ``--calibrate`` chooses the lexical weight (embedding weight 1 - lexical) and the
-threshold by the mean macro-F1 of ``theme_paragraphs_dev.jsonl`` (170 paragraphs) and
-``theme_paragraphs_dev2.jsonl`` (132 paragraphs written later, mostly without literal seed
-terms), prints what tuning on one of them alone scores on the other, and scores the choice on
-``theme_paragraphs_dev3.jsonl`` (120 paragraphs, 30 per class, written last and never used for a
-choice: mostly paraphrases without seed or description words, with hard ``none`` paragraphs
-that contain them: club and party *Mitglieder*, the *Aufnahme* of refugees, the budgets of other
-ministries, an inflation *Ziel* of two *Prozent*). With ``--corpus``, every row also gives the
-share of the corpus paragraphs that get a theme (on general news it should stay a few per
-cent). Writes ``benchmarks/results/themes_eval.json`` (``themes_eval_corpus.json`` with
-``--corpus``).
+Each labelled file is scored as a run would score it as its corpus: the text pipeline is fitted
+on its paragraphs, every paragraph gets a sentence vector and a vector of its English gloss
+(:class:`toolkit.embeddings.gloss.GlossEncoder`: the Ding dictionary at
+``/usr/share/trans/de-en`` and all-MiniLM-L6-v2), and the themes are those of
+``benchmarks/data/theme_definitions.yaml`` (a one-line description and five seeds each).
+Reports macro-F1 (four classes: three themes and ``none``), per-class F1 and the confusion
+matrix for the default combination and for each kind of evidence alone (every other weight 0,
+at the threshold that is best for it on dev and dev2, mean macro-F1). Writes
+``benchmarks/results/themes_eval.json``. The mixture with 10kGNAD and the calibration of the
+defaults are ``benchmarks/themes_mixed.py``.
+
+The files: ``theme_paragraphs_dev.jsonl`` (170 paragraphs) and ``theme_paragraphs_dev2.jsonl``
+(132 paragraphs written later, mostly without literal seed terms, with hard negatives on
+battlefield news, sanctions, diplomacy and arms *deliveries*) are used for choices;
+``theme_paragraphs_dev3.jsonl`` (120 paragraphs, 30 per class, written last: mostly paraphrases
+without seed or description words, with hard ``none`` paragraphs that contain them — club and
+party *Mitglieder*, the *Aufnahme* of refugees, the budgets of other ministries, an inflation
+*Ziel* of two *Prozent*) has never been used for a choice and is the check.
 
 The labels draw these boundaries: ``arms_production`` is producing and procuring weapons and
 ammunition and the industry's capacity (factories, orders, supply chains); ``membership`` is
@@ -36,7 +34,6 @@ battlefield reports, sanctions, diplomacy and arms *deliveries* from existing st
 from __future__ import annotations
 
 import argparse
-import itertools
 import sys
 import time
 from pathlib import Path
@@ -49,7 +46,6 @@ from sklearn.metrics import confusion_matrix, f1_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.config import ThemesConfig, ThemeSettings  # noqa: E402
 from toolkit.corpus.document import Document  # noqa: E402
 from toolkit.embeddings import (  # noqa: E402
     EmbeddingCache,
@@ -58,9 +54,12 @@ from toolkit.embeddings import (  # noqa: E402
     default_cache_root,
     encode_cached,
 )
+from toolkit.embeddings.gloss import GlossEncoder  # noqa: E402
 from toolkit.io import read_jsonl, write_json  # noqa: E402
+from toolkit.lexicon import Glosser  # noqa: E402
 from toolkit.text import TextPipeline  # noqa: E402
-from toolkit.themes.scorer import ThemeScorer  # noqa: E402
+from toolkit.themes import ThemeScorer, ThemeSpec  # noqa: E402
+from toolkit.themes.screen import screen, screened_vectors  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 DEV = DATA / "theme_paragraphs_dev.jsonl"
@@ -68,15 +67,20 @@ DEV2 = DATA / "theme_paragraphs_dev2.jsonl"
 DEV3 = DATA / "theme_paragraphs_dev3.jsonl"
 DEFINITIONS = DATA / "theme_definitions.yaml"
 RESULTS = ROOT / "benchmarks" / "results" / "themes_eval.json"
-THRESHOLDS = np.round(np.arange(0.30, 0.801, 0.02), 2)
-LEXICAL_WEIGHTS = np.round(np.arange(0.1, 0.701, 0.1), 1)
+CLASSES = ["arms_production", "membership", "defence_spending", "none"]
+# each kind of evidence alone: every other weight 0
+SINGLE = ["lexical", "gloss", "prototype", "tfidf", "embedding"]
+THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 5.01, 0.25)]
 
 
-def load_definitions(path: Path = DEFINITIONS) -> ThemesConfig:
-    return ThemesConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+def load_themes(path: Path = DEFINITIONS) -> dict[str, ThemeSpec]:
+    """The benchmark's themes, as ``ThemeSpec`` objects."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {name: ThemeSpec(t["description"], t["seeds"]) for name, t in raw.items()}
 
 
 def read_gnad(path: Path) -> list[Document]:
+    """The 10kGNAD articles, paragraphs cut at 150 words as the run's corpus stage does."""
     frame = pd.read_csv(path, sep=";", quotechar="'", header=None, names=["label", "text"])
     return [
         Document.from_text(f"gnad/{i}", text, split_long=150)
@@ -85,12 +89,17 @@ def read_gnad(path: Path) -> list[Document]:
 
 
 class MemoEncoder:
-    """An encoder that remembers its vectors: the grid search encodes the same definitions."""
+    """An encoder that remembers its vectors: a grid search encodes the same texts again."""
 
     def __init__(self, encoder: Encoder) -> None:
         self.encoder = encoder
         self.name, self.dim = encoder.name, encoder.dim
         self._memo: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def for_gloss(cls, encoder: MemoEncoder, glosser: Glosser) -> MemoEncoder:
+        """A remembering gloss encoder over the (remembering) sentence encoder."""
+        return cls(GlossEncoder(encoder, glosser))
 
     def fingerprint(self) -> str:
         return self.encoder.fingerprint()
@@ -103,189 +112,152 @@ class MemoEncoder:
 
 
 class Dataset:
-    """Labelled paragraphs with their tokens and vectors, fitted as a run would fit them."""
+    """Labelled paragraphs (plus optional extra articles) fitted as a run would fit them."""
 
-    def __init__(self, path: Path, encoder: MemoEncoder, extra: list[Document]) -> None:
+    def __init__(
+        self, path: Path, encoder: MemoEncoder, glosser: Glosser, extra: list, static=None
+    ) -> None:
         rows = list(read_jsonl(path))
-        self.name = path.name
+        self.name = path.name + ("+10kgnad" if extra else "")
         self.labels = [row["label"] for row in rows]
         docs = [Document.from_text(row["id"], row["text"]) for row in rows]
-        # the labelled paragraphs come first, so their units are the first len(rows) ones
         pipeline = TextPipeline()
+        # the labelled paragraphs come first, so their units are the first len(rows) ones
         corpus = pipeline.fit_transform(docs + extra)
-        index, tokens = corpus.paragraph_units()
+        index, self.tokens = corpus.paragraph_units()
         texts = [(docs + extra)[d].paragraphs[p] for d, p in index]
         self.n_labelled = sum(len(doc.paragraphs) for doc in docs)
         if self.n_labelled != len(rows):
             raise ValueError(f"{path}: every labelled row must be a single paragraph")
-        self.tokens = tokens
-        self.n_extra = len(tokens) - self.n_labelled
+        self.n_extra = len(self.tokens) - self.n_labelled
+        self.extra_article = np.array([d - len(docs) for d, _ in index[self.n_labelled :]])
         self.analyze = pipeline.analyze
         cache = EmbeddingCache(default_cache_root(), encoder.fingerprint())
         self.vectors = encode_cached(encoder, texts, cache)
+        self.gloss_encoder = None
+        # the gloss vectors are the sentence vectors of the glosses: cached as such
+        glosses = GlossEncoder(encoder, glosser).glosses(texts)
+        self.gloss_vectors = encode_cached(encoder, glosses, cache)
+        if static is not None:
+            # as a run with the default static input: the embeddings' own vectors read the gloss
+            self.static = static().fit(texts)  # idf weights of this corpus, as a run's
+            self.static_vectors = self.static.encode(texts)
+            self.full_gloss_vectors = self.gloss_vectors
 
-
-def evaluate(
-    data: Dataset, themes: ThemesConfig, settings: ThemeSettings, encoder: MemoEncoder
-) -> tuple[float, list[str]]:
-    f1, predicted, _ = evaluate_with_corpus(data, themes, settings, encoder)
-    return f1, predicted
-
-
-def evaluate_with_corpus(
-    data: Dataset, themes: ThemesConfig, settings: ThemeSettings, encoder: MemoEncoder
-) -> tuple[float, list[str], float | None]:
-    """Macro-F1, predictions and the share of ``--corpus`` paragraphs given a theme (or None)."""
-    scorer = ThemeScorer(themes.definitions, settings, data.analyze, encoder)
-    scorer.fit(data.tokens, data.vectors)
-    n = data.n_labelled
-    predicted = scorer.assign(scorer.score(data.tokens[:n], data.vectors[:n]))
-    share = None
-    if data.n_extra:
-        extra = scorer.assign(scorer.score(data.tokens[n:], data.vectors[n:]))
-        share = sum(label != "none" for label in extra) / len(extra)
-    return f1_score(data.labels, predicted, average="macro"), predicted, share
-
-
-def best_threshold(
-    datasets: list[Dataset], themes: ThemesConfig, encoder: MemoEncoder, **weights: float
-) -> tuple[float, float]:
-    """``(mean macro-F1, threshold)`` of the best threshold for the weights (ties: lowest)."""
-    best = (-1.0, 0.0)
-    for threshold in THRESHOLDS:
-        settings = themes.settings.model_copy(update={"threshold": float(threshold), **weights})
-        f1 = float(np.mean([evaluate(data, themes, settings, encoder)[0] for data in datasets]))
-        if f1 > best[0] + 1e-12:
-            best = (f1, float(threshold))
-    return best
-
-
-def report(data: Dataset, predicted: list[str], classes: list[str]) -> dict:
-    per_class = f1_score(data.labels, predicted, labels=classes, average=None)
-    matrix = confusion_matrix(data.labels, predicted, labels=classes)
-    return {
-        "macro_f1": round(float(f1_score(data.labels, predicted, average="macro")), 4),
-        "per_class_f1": {c: round(float(f), 4) for c, f in zip(classes, per_class, strict=True)},
-        "confusion": {"labels": classes, "matrix": matrix.tolist()},
-    }
-
-
-def calibrate(
-    datasets: list[Dataset], themes: ThemesConfig, encoder: MemoEncoder, check: Dataset
-) -> dict:
-    """Grid search of lexical weight (embedding weight 1 - lexical) and threshold on
-    ``datasets``; ``check`` (never used for the choice) shows how the choice generalises."""
-    table = {}
-    for lexical, threshold in itertools.product(LEXICAL_WEIGHTS, THRESHOLDS):
-        update = {
-            "lexical_weight": float(lexical),
-            "embedding_weight": round(1.0 - float(lexical), 1),
-            "threshold": float(threshold),
+    def screen(self, themes: dict, screen_z: float | None) -> dict:
+        """The context through the full model only where the screen passes (``None``: static
+        vectors as the context); returns the share of paragraphs that pass."""
+        if screen_z is None:
+            self.gloss_encoder, self.gloss_vectors = self.static, self.static_vectors
+            return {}
+        passed = screen(
+            self.tokens, themes, self.analyze, self.static_vectors, self.static, screen_z=screen_z
+        )
+        self.gloss_encoder = None
+        self.gloss_vectors = screened_vectors(self.full_gloss_vectors, passed)
+        labelled = np.array(self.labels) != "none"
+        return {
+            "passed_extra": float(passed[self.n_labelled :].mean()) if self.n_extra else None,
+            "passed_on_theme": float(passed[: self.n_labelled][labelled].mean()),
         }
-        settings = themes.settings.model_copy(update=update)
-        table[float(lexical), float(threshold)] = [
-            evaluate(data, themes, settings, encoder)[0] for data in datasets
-        ]
-    for lexical in LEXICAL_WEIGHTS:
-        key = max((k for k in table if k[0] == lexical), key=lambda k: np.mean(table[k]))
-        scores = " ".join(f"{f:.4f}" for f in table[key])
-        print(f"lexical_weight={lexical:.1f} threshold={key[1]:.2f} macro-F1 per dev set {scores}")
-    for i, data in enumerate(datasets):
-        key = max(table, key=lambda k: table[k][i])
-        others = {d.name: round(table[key][j], 4) for j, d in enumerate(datasets) if j != i}
-        print(f"tuned on {data.name} alone: {key} -> {table[key][i]:.4f}, elsewhere {others}")
-    (lexical, threshold), scores = max(table.items(), key=lambda item: np.mean(item[1]))
-    chosen = {
-        "DEFAULT_THRESHOLD": threshold,
-        "DEFAULT_LEXICAL_WEIGHT": lexical,
-        "DEFAULT_EMBEDDING_WEIGHT": round(1.0 - lexical, 1),
-        "dev_macro_f1": {d.name: round(f, 4) for d, f in zip(datasets, scores, strict=True)},
-    }
-    settings = themes.settings.model_copy(
-        update={
-            "lexical_weight": lexical,
-            "embedding_weight": round(1.0 - lexical, 1),
-            "threshold": threshold,
-        }
+
+
+def scorer_for(
+    data: Dataset, themes: dict, encoder: MemoEncoder, gloss: MemoEncoder, **params: float
+) -> ThemeScorer:
+    """A scorer fitted on ``data`` as a run would fit it, with ``params`` over the defaults."""
+    gloss = data.gloss_encoder or gloss
+    scorer = ThemeScorer(
+        themes, analyze=data.analyze, encoder=encoder, gloss_encoder=gloss, **params
     )
-    chosen["check_macro_f1"] = {
-        check.name: round(float(evaluate(check, themes, settings, encoder)[0]), 4)
+    return scorer.fit(data.tokens, data.vectors, data.gloss_vectors)
+
+
+def report(labels: list[str], predicted: list[str]) -> dict:
+    """Macro-F1, per-class F1 and the confusion matrix (rows true, columns predicted)."""
+    per_class = f1_score(labels, predicted, labels=CLASSES, average=None, zero_division=0)
+    matrix = confusion_matrix(labels, predicted, labels=CLASSES)
+    return {
+        "macro_f1": round(float(f1_score(labels, predicted, average="macro", zero_division=0)), 4),
+        "per_class_f1": {c: round(float(f), 4) for c, f in zip(CLASSES, per_class, strict=True)},
+        "confusion": {"labels": CLASSES, "matrix": matrix.tolist()},
     }
-    print("\nchosen defaults:")
-    for key, value in chosen.items():
-        print(f"  {key} = {value}")
+
+
+def predictions(data: Dataset, themes: dict, encoder, gloss, thresholds, **params) -> dict:
+    """Predicted labels of the labelled paragraphs for each threshold (one fit)."""
+    scorer = scorer_for(data, themes, encoder, gloss, **params)
+    scores = scorer.score(data.tokens, data.vectors, data.gloss_vectors)
+    out = {}
+    for threshold in thresholds:
+        scorer.threshold = threshold
+        out[threshold] = scorer.assign(scores)[: data.n_labelled]
+    return out
+
+
+def evaluate(data: Dataset, themes: dict, encoder, gloss, **params: float) -> dict:
+    """The report of the scorer with ``params`` over the defaults."""
+    threshold = params.pop("threshold", ThemeScorer(themes).threshold)
+    predicted = predictions(data, themes, encoder, gloss, [threshold], **params)[threshold]
+    return report(data.labels, predicted)
+
+
+def single_evidence_thresholds(datasets: list[Dataset], themes, encoder, gloss) -> dict:
+    """Each kind of evidence alone, at its best threshold on dev and dev2 (mean macro-F1)."""
+    weights = {f"{kind}_weight": 0.0 for kind in SINGLE}
+    chosen = {}
+    for kind in SINGLE:
+        params = {**weights, f"{kind}_weight": 1.0}
+        runs = [predictions(d, themes, encoder, gloss, THRESHOLDS, **params) for d in datasets]
+
+        def mean_f1(t: float, runs: list = runs) -> float:
+            return float(
+                np.mean(
+                    [
+                        f1_score(d.labels, r[t], average="macro")
+                        for d, r in zip(datasets, runs, strict=True)
+                    ]
+                )
+            )
+
+        chosen[f"{kind} only"] = {**params, "threshold": max(THRESHOLDS, key=mean_f1)}
     return chosen
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, action="append", default=[], help="another file")
     parser.add_argument(
-        "--data", type=Path, action="append", default=[], help="another labelled file"
-    )
-    parser.add_argument(
-        "--corpus", type=Path, help="10kgnad-style CSV added to every fitted corpus"
-    )
-    parser.add_argument("--calibrate", action="store_true", help="grid-search the defaults on dev")
-    parser.add_argument(
-        "--combined-only",
-        action="store_true",
-        help="only the default combination (the single-evidence rows need a threshold search, "
-        "slow with --corpus)",
+        "--no-check", action="store_true", help="leave out dev3 (while making choices)"
     )
     args = parser.parse_args()
-
-    themes = load_definitions()
-    classes = [*themes.definitions, "none"]
+    themes = load_themes()
     encoder = MemoEncoder(SentenceTransformerEncoder())
-    extra = read_gnad(args.corpus) if args.corpus else []
+    glosser = Glosser()
+    gloss = MemoEncoder.for_gloss(encoder, glosser)
     start = time.perf_counter()
-    devs = [Dataset(DEV, encoder, extra), Dataset(DEV2, encoder, extra)]
-    check = Dataset(DEV3, encoder, extra)
-    if args.calibrate:
-        chosen = calibrate(devs, themes, encoder, check)
-        write_json(RESULTS.with_name("themes_calibration.json"), chosen)
-        return
-
-    modes = {
-        "lexical only": {"lexical_weight": 1.0, "embedding_weight": 0.0, "tfidf_weight": 0.0},
-        "embedding only": {"lexical_weight": 0.0, "embedding_weight": 1.0, "tfidf_weight": 0.0},
-        "tf-idf only": {"lexical_weight": 0.0, "embedding_weight": 0.0, "tfidf_weight": 1.0},
-    }
-    if args.combined_only:
-        modes = {}
-    thresholds = {name: best_threshold(devs, themes, encoder, **w)[1] for name, w in modes.items()}
-    results: dict = {"corpus": str(args.corpus) if args.corpus else None, "files": {}}
-    rows = []
-    for data in [*devs, check, *(Dataset(path, encoder, extra) for path in args.data)]:
-        file_results = {}
-        for name, weights in [*modes.items(), ("combined (defaults)", {})]:
-            update = {**weights, "threshold": thresholds[name]} if weights else {}
-            settings = themes.settings.model_copy(update=update)
-            _, predicted, share = evaluate_with_corpus(data, themes, settings, encoder)
-            file_results[name] = report(data, predicted, classes)
-            file_results[name]["threshold"] = update.get("threshold")
-            file_results[name]["corpus_assigned_share"] = share
-            per = file_results[name]["per_class_f1"]
-            rows.append(
-                f"| {data.name} | {name} | {file_results[name]['macro_f1']:.3f} | "
-                + " | ".join(f"{per[c]:.2f}" for c in classes)
-                + (f" | {share:.3f}" if share is not None else " | -")
-                + " |"
+    devs = [Dataset(DEV, encoder, glosser, []), Dataset(DEV2, encoder, glosser, [])]
+    modes = {"combined (defaults)": {}}
+    modes.update(single_evidence_thresholds(devs, themes, encoder, gloss))
+    results: dict = {"files": {}, "modes": modes}
+    print("| file | evidence | threshold | macro-F1 | " + " | ".join(CLASSES) + " |")
+    print("|---|---|---|---|" + "---|" * len(CLASSES))
+    files = [] if args.no_check else [DEV3]
+    for data in devs + [Dataset(path, encoder, glosser, []) for path in files + args.data]:
+        results["files"][data.name] = {}
+        for mode, params in modes.items():
+            result = evaluate(data, themes, encoder, gloss, **params)
+            results["files"][data.name][mode] = result
+            per = result["per_class_f1"]
+            print(
+                f"| {data.name} | {mode} | {params.get('threshold', 'default')} | "
+                f"{result['macro_f1']:.3f} | " + " | ".join(f"{per[c]:.2f}" for c in CLASSES) + " |"
             )
-        results["files"][data.name] = file_results
     results["seconds"] = round(time.perf_counter() - start, 1)
-    print("| file | evidence | macro-F1 | " + " | ".join(classes) + " | corpus assigned |")
-    print("|---|---|---|" + "---|" * (len(classes) + 1))
-    print("\n".join(rows))
-    for name, file_results in results["files"].items():
-        combined = file_results["combined (defaults)"]["confusion"]
-        print(f"\n{name}, combined: confusion matrix (rows true, columns predicted {classes})")
-        for label, row in zip(classes, combined["matrix"], strict=True):
-            print(f"  {label:18s} {row}")
-    # a corpus run does not replace the dev-set figures
-    out = RESULTS.with_name("themes_eval_corpus.json") if args.corpus else RESULTS
-    write_json(out, results)
-    print(f"\nwrote {out} ({results['seconds']} s)")
+    if args.no_check:
+        return  # the results file always holds the check
+    write_json(RESULTS, results)
+    print(f"\nwrote {RESULTS} ({results['seconds']} s)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 from conftest import ROOT, SEED_DIR
 from typer.testing import CliRunner
 
@@ -75,3 +76,20 @@ def test_user_errors_exit_2_with_a_message(seed_run_dir: Path, tmp_path: Path) -
         )
         assert result.returncode == 2, (args, result.stderr)
         assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
+
+
+def test_themes_shows_the_seed_diagnostics(seed_run_dir: Path) -> None:
+    out = invoke("themes", str(seed_run_dir), "--theme", "arms_production")
+    assert out.startswith("arms_production\n") and "membership" not in out
+    assert "munition" in out and "supported" in out and "weight" in out
+    rows = json.loads(invoke("themes", str(seed_run_dir), "--json"))
+    assert {r["theme"] for r in rows} == {"arms_production", "membership", "defence_spending"}
+    seeds = [r for r in rows if r["kind"] == "seed" and r["paragraphs"]]
+    # every seed that occurs has an example context and it shows the seed
+    assert seeds and all(r["supported_context"] or r["unsupported_context"] for r in seeds)
+    # the file the command reads is in the run folder, with references to paragraphs
+    table = pd.read_csv(seed_run_dir / "themes" / "seed_diagnostics.csv")
+    refs = table["supported_examples"].dropna()
+    assert refs.str.fullmatch(r"[^#; ]+#\d+(; [^#; ]+#\d+)*").all()
+    result = runner.invoke(app, ["--quiet", "themes", str(seed_run_dir), "--theme", "nope"])
+    assert result.exit_code != 0 and "no theme 'nope'" in str(result.exception)

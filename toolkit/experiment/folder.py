@@ -18,9 +18,12 @@ Examples
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from toolkit.errors import ConfigError, RunError
 from toolkit.io import read_json, sha256_file
@@ -137,3 +140,35 @@ def verify(folder: Path, prefix: str = "") -> None:
                 f"{path}: damaged (its content changed since the run wrote it); re-run the "
                 "experiment"
             )
+
+
+def list_runs(parent: str | Path = "runs") -> pd.DataFrame:
+    """Run folders below ``parent``, sweep points included, newest first.
+
+    Columns: run, name, finished, stages (in pipeline order), seconds.
+    """
+    from toolkit.experiment.stages import STAGES  # the stages know the folder's names
+
+    parent = Path(parent)
+    rows = []
+    for manifest in parent.rglob(MANIFEST):
+        folder = manifest.parent
+        if any(part.startswith(".") for part in folder.relative_to(parent).parts):
+            continue
+        try:
+            data = read_json(manifest)
+        except (OSError, json.JSONDecodeError):
+            continue
+        if "stages" not in data:
+            continue
+        rows.append(
+            {
+                "run": folder.relative_to(parent).as_posix(),
+                "name": data.get("name"),
+                "finished": data.get("finished"),
+                "stages": ",".join(s.name for s in STAGES if s.name in data["stages"]),
+                "seconds": data.get("seconds"),
+            }
+        )
+    table = pd.DataFrame(rows, columns=["run", "name", "finished", "stages", "seconds"])
+    return table.sort_values(["finished", "run"], ascending=[False, True], ignore_index=True)

@@ -11,7 +11,6 @@ files are read only by :meth:`Run.gensim_model` with ``trust=True``.
 from __future__ import annotations
 
 import difflib
-import json
 from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
@@ -228,6 +227,36 @@ class Run:
         """Per paragraph: best theme and scores."""
         return self.output(ThemesStage).paragraphs
 
+    def seed_diagnostics(self, theme: str | None = None) -> pd.DataFrame:
+        """Per theme and term (seeds, their parts, expansion terms): where it occurs, how often
+        its context supports the theme, its weight, and one example context of each kind
+        (``supported_context``, ``unsupported_context``; the term's sentence in the article).
+        """
+        table = self.output(ThemesStage).diagnostics
+        if theme is not None:
+            if theme not in set(table["theme"]):
+                known = ", ".join(dict.fromkeys(table["theme"]))
+                raise ValueError(f"no theme {theme!r} in this run (themes: {known})")
+            table = table[table["theme"] == theme]
+        table = table.copy()
+        for kind in ("supported", "unsupported"):
+            table[f"{kind}_context"] = [
+                self._example_context(refs, term, compounds)
+                for refs, term, compounds in zip(
+                    table[f"{kind}_examples"], table["term"], table["compounds"], strict=True
+                )
+            ]
+        return table.reset_index(drop=True)
+
+    def _example_context(self, refs: str, term: str, compounds: str) -> str:
+        """The first referenced paragraph (``doc_id#paragraph``), cut around the term."""
+        if not refs:
+            return ""
+        doc_id, _, paragraph = refs.split("; ")[0].rpartition("#")
+        text = self.document(doc_id).paragraphs[int(paragraph)]
+        forms = [f.rsplit(" ", 1)[0] for f in compounds.split("; ") if f]
+        return cut_around(text, [*term.split("_"), *forms], width=110)
+
     # -- search ------------------------------------------------------------------------------
 
     @property
@@ -344,33 +373,3 @@ class Run:
 def load_run(path: str | Path) -> Run:
     """Load a run folder (never runs code from it)."""
     return Run(path)
-
-
-def list_runs(parent: str | Path = "runs") -> pd.DataFrame:
-    """Run folders below ``parent``, sweep points included, newest first.
-
-    Columns: run, name, finished, stages (in pipeline order), seconds.
-    """
-    parent = Path(parent)
-    rows = []
-    for manifest in parent.rglob(layout.MANIFEST):
-        folder = manifest.parent
-        if any(part.startswith(".") for part in folder.relative_to(parent).parts):
-            continue
-        try:
-            data = read_json(manifest)
-        except (OSError, json.JSONDecodeError):
-            continue
-        if "stages" not in data:
-            continue
-        rows.append(
-            {
-                "run": folder.relative_to(parent).as_posix(),
-                "name": data.get("name"),
-                "finished": data.get("finished"),
-                "stages": ",".join(s.name for s in STAGES if s.name in data["stages"]),
-                "seconds": data.get("seconds"),
-            }
-        )
-    table = pd.DataFrame(rows, columns=["run", "name", "finished", "stages", "seconds"])
-    return table.sort_values(["finished", "run"], ascending=[False, True], ignore_index=True)

@@ -252,24 +252,33 @@ class ThemeDefinition(Section):
 
 
 class ThemeSettings(Section):
-    """How themes are scored; lives under ``themes.settings``."""
+    """How themes are scored; lives under ``themes.settings``. ``None``: the library's
+    calibrated default (``toolkit.themes.scorer.DEFAULT_*``, recorded in the manifest)."""
 
     threshold: float | None = Field(
-        None, ge=0, le=1, description="below: theme `none` (default: calibrated)"
+        None, ge=0, description="least combined score (background z-units); below: `none`"
     )
-    lexical_weight: float | None = Field(
-        None, ge=0, description="seed and expansion terms (default: calibrated, 0.5)"
+    lexical_weight: float | None = Field(None, ge=0, description="seed and expansion terms")
+    gloss_weight: float | None = Field(
+        None, ge=0, description="English-gloss similarity to the description (the context)"
     )
-    embedding_weight: float | None = Field(
-        None, ge=0, description="sentence-vector similarity (default: calibrated, 0.5)"
+    prototype_weight: float | None = Field(
+        None, ge=0, description="gloss similarity to the theme's self-trained paragraphs"
     )
     tfidf_weight: float | None = Field(
-        None,
-        ge=0,
-        description="TF-IDF similarity (lemmas and compound parts) to the theme's paragraphs "
-        "(default: calibrated, 0.4; 0 turns it off)",
+        None, ge=0, description="TF-IDF similarity (lemmas and compound parts) to them"
+    )
+    embedding_weight: float | None = Field(
+        None, ge=0, description="sentence-vector similarity to them"
     )
     topic_weight: float = Field(0.0, ge=0)
+    support_z: float | None = Field(
+        None, description="least context z-score that supports a seed occurrence"
+    )
+    member_z: float | None = Field(
+        None, description="least context z-score of a self-trained member paragraph"
+    )
+    self_training_rounds: int | None = Field(None, ge=0)
     expand_terms: int = Field(10, ge=0, description="co-occurring terms added per theme")
     min_expansion_paragraphs: int = Field(
         50,
@@ -277,6 +286,11 @@ class ThemeSettings(Section):
         description="expand the seed terms with co-occurring corpus terms only when the corpus "
         "has at least this many paragraphs (below, the associations are mostly noise; "
         "expansion helped on dev subsets of 50 paragraphs and more)",
+    )
+    gloss: bool = Field(
+        True,
+        description="judge context through the English gloss (the lexicon section's "
+        "dictionary); false: seeds, expansion and TF-IDF only",
     )
 
 

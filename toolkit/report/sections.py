@@ -28,6 +28,7 @@ from toolkit.plots.themes import topic_theme_heatmap
 from toolkit.report.collect import Findings, named_theme_rows, themed_articles
 from toolkit.report.findings import display_date, theme_articles
 from toolkit.report.format import Column, html_table, number, percent, share_bar
+from toolkit.report.seeds import seeds_section
 from toolkit.report.svg import scatter_svg
 
 METHOD_NAMES = {"kmeans": "k-means", "hdbscan": "HDBSCAN"}
@@ -337,6 +338,7 @@ def themes_section(run: Any, findings: Findings) -> str:
         if len(ranked):
             parts.append(f"<h3>{esc(row['theme'])}: {strongest_and_weakest(len(ranked))}</h3>")
             parts.append(html_table(ends(ranked.to_dict("records")), article_columns))
+    parts.append(seeds_section(run))
     parts.append(
         figure(
             theme_profile_plot(run),

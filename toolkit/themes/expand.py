@@ -51,10 +51,8 @@ def expand_terms(
         Most terms added per theme.
     exclude : collection of str
         Words never added (the seed terms themselves).
-    weight : float, default 0.5
-        Weight of a term whose paragraphs are all seed paragraphs.
-    min_z : float
-        Least z-score of the log-odds ratio.
+    weight, min_z : float
+        Weight of a term whose paragraphs are all seed paragraphs; least z-score.
 
     Returns
     -------
@@ -69,19 +67,9 @@ def expand_terms(
     df = Counter(token for tokens in presence for token in tokens)
     excluded = set(exclude)
     vocab = sorted(t for t, c in df.items() if c >= MIN_SEED_PARAGRAPHS and t not in excluded)
-    index = {t: i for i, t in enumerate(vocab)}
-    in_seed = np.zeros((len(vocab), n_themes))
-    for tokens, seeds in zip(presence, seed_paragraphs, strict=True):
-        if not seeds.any():
-            continue
-        rows = [index[t] for t in tokens if t in index]
-        in_seed[np.ix_(rows, np.flatnonzero(seeds))] += 1
     total = np.array([df[t] for t in vocab], dtype=float)[:, None]
-    n_seed = seed_paragraphs.sum(axis=0)[None, :].astype(float)
-    a, b = in_seed + 0.5, n_seed - in_seed + 0.5
-    c, d = total - in_seed + 0.5, (n - n_seed) - (total - in_seed) + 0.5
-    z = (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    z[in_seed < MIN_SEED_PARAGRAPHS] = -np.inf
+    in_seed = _seed_counts(presence, seed_paragraphs, vocab)
+    z = _log_odds_z(in_seed, total, seed_paragraphs.sum(axis=0)[None, :].astype(float), n)
     best_theme = z.argmax(axis=1) if len(vocab) else np.zeros(0, dtype=int)
     result: list[dict[str, float]] = []
     for k in range(n_themes):
@@ -92,3 +80,27 @@ def expand_terms(
             {vocab[i]: round(float(weight * in_seed[i, k] / total[i, 0]), 4) for i in order}
         )
     return result
+
+
+def _seed_counts(
+    presence: list[set[str]], seed_paragraphs: np.ndarray, vocab: list[str]
+) -> np.ndarray:
+    """Per word of ``vocab`` and theme, the number of the theme's seed paragraphs holding it."""
+    index = {t: i for i, t in enumerate(vocab)}
+    in_seed = np.zeros((len(vocab), seed_paragraphs.shape[1]))
+    for tokens, seeds in zip(presence, seed_paragraphs, strict=True):
+        if not seeds.any():
+            continue
+        rows = [index[t] for t in tokens if t in index]
+        in_seed[np.ix_(rows, np.flatnonzero(seeds))] += 1
+    return in_seed
+
+
+def _log_odds_z(in_seed: np.ndarray, total: np.ndarray, n_seed: np.ndarray, n: int) -> np.ndarray:
+    """The z-score of each word's log odds ratio of seed against other paragraphs (smoothed by
+    a half count); words in fewer than ``MIN_SEED_PARAGRAPHS`` seed paragraphs get -inf."""
+    a, b = in_seed + 0.5, n_seed - in_seed + 0.5
+    c, d = total - in_seed + 0.5, (n - n_seed) - (total - in_seed) + 0.5
+    z = (np.log(a / b) - np.log(c / d)) / np.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
+    z[in_seed < MIN_SEED_PARAGRAPHS] = -np.inf
+    return z

@@ -46,6 +46,14 @@ class CompoundSplitter:
     def __init__(self, vocabulary: Collection[str]) -> None:
         self.vocabulary = set(vocabulary)
         self._cache: dict[str, frozenset[str]] = {}
+        self._affixes: dict[str, frozenset[str]] = {}
+
+    def affixes(self, token: str) -> frozenset[str]:
+        """:func:`affixes` of ``token``, remembered."""
+        cached = self._affixes.get(token)
+        if cached is None:
+            cached = self._affixes[token] = affixes(token)
+        return cached
 
     def parts(self, token: str) -> frozenset[str]:
         """The parts of ``token``, without the token itself."""
@@ -58,28 +66,36 @@ class CompoundSplitter:
         return cached
 
 
-def affix_terms(token: str, terms: Collection[str]) -> set[str]:
-    """Terms that are the head or the modifier of ``token`` with a remainder of ``MIN_REST``+.
+def affixes(token: str) -> frozenset[str]:
+    """Every head and modifier of ``token`` that leaves a remainder of ``MIN_REST``+ characters.
 
     A head must not follow a function word (``aus|rüstung`` is not a kind of ``rüstung``); a
-    modifier may be followed by a linking element.
+    modifier may be followed by a linking element. Computed once per token, for every term set.
 
-    >>> sorted(affix_terms("munitionsfabrik", {"munition", "fabrik"}))
-    ['fabrik', 'munition']
+    >>> sorted(affixes("munitionsfabrik"))[:3]
+    ['abrik', 'brik', 'fabrik']
     """
     stop = function_words()
     found = set()
     for cut in range(MIN_REST, len(token) - 2):
-        head, prefix = token[cut:], token[:cut]
-        if head in terms and prefix not in stop:
-            found.add(head)
+        if token[:cut] not in stop:
+            found.add(token[cut:])
     for cut in range(3, len(token) - MIN_REST + 1):
-        modifier, rest = token[:cut], token[cut:]
-        if modifier in terms and any(
+        rest = token[cut:]
+        if any(
             rest.startswith(link) and len(rest) - len(link) >= MIN_REST for link in LINKING_ELEMENTS
         ):
-            found.add(modifier)
-    return found
+            found.add(token[:cut])
+    return frozenset(found)
+
+
+def affix_terms(token: str, terms: Collection[str]) -> set[str]:
+    """Terms that are the head or the modifier of ``token`` (see :func:`affixes`).
+
+    >>> sorted(affix_terms("munitionsfabrik", {"munition", "fabrik"}))
+    ['fabrik', 'munition']
+    """
+    return set(affixes(token) & set(terms))
 
 
 class TermMatcher:
@@ -118,8 +134,26 @@ class TermMatcher:
         for k, theme_terms in enumerate(terms):
             for term, weight in theme_terms.items():
                 self._weights.setdefault(term, np.zeros(len(terms)))[k] = weight
-        self._single = {term for term in self._weights if "_" not in term}
+        self._single = frozenset(term for term in self._weights if "_" not in term)
         self._cache: dict[str, np.ndarray] = {}
+        self._inside_cache: dict[str, frozenset[str]] = {}
+
+    def _inside(self, unit: str) -> frozenset[str]:
+        found = self._inside_cache.get(unit)
+        if found is None:
+            found = (self.splitter.parts(unit) & self._weights.keys()) | (
+                self.splitter.affixes(unit) & self._single
+            )
+            self._inside_cache[unit] = found
+        return found
+
+    def unit_terms(self, unit: str) -> list[str]:
+        """The terms ``unit`` (a token or joined n-gram) stands for: itself, else those inside.
+
+        >>> TermMatcher([{"rüstung": 1.0}], vocabulary=()).unit_terms("rüstungskonzern")
+        ['rüstung']
+        """
+        return [unit] if unit in self._weights else sorted(self._inside(unit))
 
     def token_weights(self, token: str) -> np.ndarray:
         """Best matching term weight of ``token`` for every theme (0 where nothing matches)."""
@@ -127,10 +161,7 @@ class TermMatcher:
         if cached is not None:
             return cached
         weights = np.zeros(len(self.terms))
-        inside = (self.splitter.parts(token) & self._weights.keys()) | affix_terms(
-            token, self._single
-        )
-        for term in inside:
+        for term in self._inside(token):
             np.maximum(weights, COMPOUND_FACTOR * self._weights[term], out=weights)
         exact = self._weights.get(token)
         if exact is not None:
@@ -138,14 +169,19 @@ class TermMatcher:
         self._cache[token] = weights
         return weights
 
+    def units(self, tokens: list[str]) -> list[str]:
+        """The tokens, and the runs of consecutive tokens that are a multi-word term."""
+        units = list(tokens)
+        for n in range(2, self.max_ngram + 1):
+            joined = ("_".join(tokens[j : j + n]) for j in range(len(tokens) - n + 1))
+            units.extend(unit for unit in joined if unit in self._weights)
+        return units
+
     def evidence(self, paragraph_tokens: list[list[str]]) -> np.ndarray:
         """``(n_paragraphs, n_themes)`` sums of the matched weights (every occurrence counts)."""
         out = np.zeros((len(paragraph_tokens), len(self.terms)))
         for i, tokens in enumerate(paragraph_tokens):
-            units = list(tokens)
-            for n in range(2, self.max_ngram + 1):
-                units.extend("_".join(tokens[j : j + n]) for j in range(len(tokens) - n + 1))
-            for unit in units:
+            for unit in self.units(tokens):
                 out[i] += self.token_weights(unit)
         return out
 

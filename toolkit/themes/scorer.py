@@ -1,475 +1,379 @@
-"""``ThemeScorer``: how strongly each paragraph is about each configured theme.
-
-Method
-------
-A theme is configured as a user would: a one-line ``description`` and a few ``seeds``. Four
-kinds of evidence are combined into one score in ``[0, 1]`` per paragraph and theme:
-
-1. **Lexical** (:mod:`toolkit.themes.seeds`, :mod:`toolkit.themes.lexical`). The seeds are
-   lemmatised with the text pipeline's ``analyze`` and split into their noun parts against the
-   simplemma lexicon (``Rüstungsproduktion`` -> ``rüstung``, ``produktion``; a part claimed by two
-   themes is dropped). A seed weighs 1, a part 0.5; both also match inside compounds for 0.8 of
-   their weight (``Artilleriemunition``, ``Rüstungsfirma``, ``Verteidigungsetat``). On corpora of
-   at least ``min_expansion_paragraphs`` paragraphs the terms are *expanded*
-   (:mod:`toolkit.themes.expand`): the ``expand_terms`` words most associated with the
-   paragraphs that carry the theme (z-score of the log-odds ratio) join it with a weight of at
-   most ``EXPANSION_WEIGHT``; no expansion term is shared by two themes. The summed weights
-   ``e`` become ``1 - exp(-e / LEX_SCALE)``.
-2. **Semantic** (:mod:`toolkit.themes.semantic`). The cosine between the paragraph vector and
-   the theme prototype (mean vector of the corpus paragraphs that carry the theme; the encoded
-   definition for a theme without such paragraphs), *relative* to the paragraph's mean cosine
-   over all themes, mapped to ``[0, 1]`` around 0.5. Relative scores need no corpus statistics
-   and ignore how close a paragraph is to everything.
-3. **TF-IDF** (:mod:`toolkit.themes.tfidf`). The same relative cosine in TF-IDF space, where
-   every token also counts as its compound parts (``Artilleriegranate`` -> ``granate``): the
-   prototype is the mean TF-IDF vector of the paragraphs that carry the theme, so *every* word
-   they share with a paragraph counts, weighted by its rarity, not only the few expansion terms.
-   It is the German-aware counterpart of the sentence vectors, which the English model cannot
-   give (weight ``tfidf_weight``).
-4. **Topic** (optional): the share of the theme's seeded topic in the paragraph, weight
-   ``topic_weight`` (0 by default).
-
-The score is the weighted mean ``(w_lex * lexical + w_emb * semantic + w_tfidf * tfidf +
-w_topic * topic) / (w_lex + w_emb + w_tfidf + w_topic)``; evidence that is unavailable (no
-vectors, no topics, no word shared by two paragraphs) drops out of the mean. A paragraph's theme
-is its best-scoring theme, or ``none`` below ``threshold``.
-
-Which paragraphs "carry the theme" is found by self-training: first those whose lexical score
-reaches ``MEMBER_LEXICAL`` for one theme only (a seed, a seed inside a compound, two parts);
-then, for ``SELF_TRAINING_ROUNDS`` rounds, the paragraphs assigned to the theme by the full
-score, from which the expansion terms and both prototypes are learnt again. Seeds are rare in
-real text: each round picks up paraphrases (``Granaten``, ``Werk``, ``Fertigung``) that then
-find more of them.
-
-Calibration and accuracy
-------------------------
-The defaults (``DEFAULT_THRESHOLD``, ``DEFAULT_LEXICAL_WEIGHT``, ``DEFAULT_EMBEDDING_WEIGHT``)
-were chosen by grid search (lexical weight 0.1-0.7, embedding weight 1 - lexical, thresholds
-0.30-0.80, ``DEFAULT_TFIDF_WEIGHT`` fixed) for the mean macro-F1 of two dev sets written for
-this purpose: ``benchmarks/data/theme_paragraphs_dev.jsonl`` (170 paragraphs) and
-``theme_paragraphs_dev2.jsonl`` (132 paragraphs, written later, mostly paraphrases without
-literal seeds, with hard negatives on battlefield news, sanctions, diplomacy and arms
-*deliveries*); ``python benchmarks/themes_eval.py --calibrate`` prints these same values. A
-third set, ``theme_paragraphs_dev3.jsonl`` (120 paragraphs, 30 per class, written last, mostly
-without seed or description words, with ``none`` paragraphs that do contain them: club members,
-the *Aufnahme* of refugees, other ministries' budgets), was never used for a choice of weights
-or threshold and is the check. The TF-IDF weight (0.2, 0.4, 0.6) and ``tfidf.COSINE_SCALE``
-(1, 3, 5) were compared by the same dev and dev2 mean (0.4 and 0.6 tie; 0.4 kept), and
-``SELF_TRAINING_ROUNDS`` (1-6) by the mean of all three sets: 1 -> 3 rounds is most of the gain,
-more rounds change little. The other fixed constants (parts 0.5, ``MEMBER_LEXICAL``, no
-definition vector in the prototypes, relative rather than standardised cosines) were compared
-on the dev sets; the alternatives were at most equal. Tried and *not* kept, because the mean
-over the three sets did not improve: the description's nouns as extra terms (``NATO``,
-``Ukraine``, ``Militärbudget``; 0.69 instead of 0.73), expansion restricted to nouns or
-counted over compound parts, nearest-member instead of centroid similarity, a margin between
-the best two themes for ``none``, per-theme centring of the semantic scores, and a semantic
-floor. Macro-F1 over the four classes with all-MiniLM-L6-v2 and the default text pipeline
-(``python benchmarks/themes_eval.py``; single-evidence rows at their best dev/dev2 threshold):
-
-=====================  =====  =====  =====  =======================
-evidence               dev    dev2   dev3   previous method (d/d2/d3)
-=====================  =====  =====  =====  =======================
-lexical only           0.769  0.818  0.565  0.781 / 0.626 / 0.515
-embedding only         0.588  0.613  0.547  0.616 / 0.643 / 0.515
-TF-IDF only            0.773  0.744  0.634  --
-combined (defaults)    0.868  0.837  0.630  0.827 / 0.818 / 0.529
-=====================  =====  =====  =====  =======================
-
-(Every row self-trains three rounds on its own evidence.) On dev3 the combination is no better
-than TF-IDF alone; ``none`` stays the weak class there (F1 0.25: most lexical traps still get
-the theme whose seed they contain).
-
-The previous method (one self-training round, no TF-IDF evidence) scored 0.588 on a held-out
-file of 88 paraphrastic paragraphs kept out of the repository, this one 0.593 (run once, after
-every choice was made): its arms-production paragraphs name products and plants (mortar shells,
-an assembly hall for infantry fighting vehicles) without any seed word, and 16 of 22 come out
-``none``. The 0.9 target is not reached: paraphrases without any seed word depend on
-the corpus (what the self-trained members share with them) and on the English sentence model,
-which separates German paragraphs poorly (a German paraphrase pair scores cosine 0.46, unrelated
-sentences 0.33-0.41). Mixed into a general corpus (``themes_eval.py --corpus`` 10kgnad, fitted
-on dev / dev2 / dev3 plus the 1,028 articles), 8.2 / 8.0 / 6.9 % of the news paragraphs get a
-theme (previous method 8.9 / 9.5 / 19.4 %), more than the few per cent they deserve, and the
-labelled paragraphs score far lower than alone (0.65 / 0.35 / 0.27; previous 0.60 / 0.39 /
-0.39): in a large corpus generic parts are dropped and the self-trained members include news
-paragraphs that merely share words with the themes.
+"""``ThemeScorer``: how strongly each paragraph is about each configured theme (method: package
+docstring, :mod:`toolkit.themes`).
 
 Examples
 --------
->>> from toolkit.config import ThemeDefinition, ThemeSettings
->>> defs = {"arms": ThemeDefinition(description="Rüstung", seeds=["Munition"]),
-...         "join": ThemeDefinition(description="Beitritt", seeds=["Beitritt"])}
->>> scorer = ThemeScorer(defs, ThemeSettings(), analyze=lambda s: [s.lower()])
+>>> themes = {"arms": ThemeSpec("Rüstung", ["Munition"]),
+...           "join": ThemeSpec("Beitritt", ["Beitritt"])}
+>>> scorer = ThemeScorer(themes, threshold=2.5, analyze=lambda s: [s.lower()])  # lexical only
 >>> paragraphs = [["munition", "werk"], ["beitritt", "schweden"], ["fußball"]]
->>> scorer.fit(paragraphs).assign(scorer.score(paragraphs, None))
+>>> scorer.fit(paragraphs).assign(scorer.score(paragraphs))
 ['arms', 'join', 'none']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 from scipy import sparse
 
-from toolkit.config import ThemeDefinition, ThemeSettings
 from toolkit.embeddings.base import Encoder
-from toolkit.errors import ConfigError, RunError
-from toolkit.io import read_json, read_npy, write_json, write_npy
+from toolkit.themes.background import bundled_background
+from toolkit.themes.diagnostics import diagnose_terms, seed_warnings, weighted_terms
 from toolkit.themes.expand import expand_terms
 from toolkit.themes.lexical import CompoundSplitter, TermMatcher, lexical_scores
-from toolkit.themes.seeds import SEED_WEIGHT, seed_terms
-from toolkit.themes.semantic import definition_text, prototypes, semantic_scores
-from toolkit.themes.tfidf import TfidfPrototypes
+from toolkit.themes.persist import load_scorer, save_scorer
+from toolkit.themes.seeds import theme_seed_terms
+from toolkit.themes.semantic import SimilarityEvidence, unit
+from toolkit.themes.spec import NONE, ThemeSpec, check_themes
+from toolkit.themes.tfidf import TfidfSpace
+from toolkit.themes.training import first_members, fit_prototypes, members_from_scores
 
-NONE = "none"
-"""The label of a paragraph (or article) about none of the themes."""
-
-# Calibrated on dev and dev2 by `benchmarks/themes_eval.py --calibrate` (grid search, macro-F1);
-# dev3 is the check.
-DEFAULT_THRESHOLD = 0.62
+# Calibrated on dev and dev2, alone and mixed into 10kGNAD (benchmarks/themes_mixed.py
+# --calibrate); dev3 is the check. Units: background z-scores (see toolkit.themes.background).
+DEFAULT_THRESHOLD = 3.25
 DEFAULT_LEXICAL_WEIGHT = 0.5
-DEFAULT_EMBEDDING_WEIGHT = 0.5
-DEFAULT_TFIDF_WEIGHT = 0.4
+DEFAULT_GLOSS_WEIGHT = 2.0
+DEFAULT_PROTOTYPE_WEIGHT = 2.0
+DEFAULT_TFIDF_WEIGHT = 1.0
+DEFAULT_EMBEDDING_WEIGHT = 0.0
+DEFAULT_SUPPORT_Z = 2.0
+DEFAULT_MEMBER_Z = 4.5
+DEFAULT_ROUNDS = 2
 
-# Fixed by design, not tuned: one seed occurrence gives a lexical score of 0.63, two 0.86.
-LEX_SCALE = 1.0
-EXPANSION_WEIGHT = 0.5
-# Compared from 1 to 6 on the three dev sets (module docstring): three rounds give most of the
-# gain; every round costs one more scoring pass over the corpus.
-SELF_TRAINING_ROUNDS = 3
-
+LEXICAL_SCALE = 5.0
+"""z-units of a saturated lexical score: one seed (score 0.63) counts 3.2, two seeds 4.3."""
+CLIP = 5.0
+"""No single kind of evidence counts more than this many z-units (one cannot outvote all)."""
 MEMBER_LEXICAL = 0.5
-# In a large corpus, a seed part or expansion term found in more than this share of the
-# paragraphs is too common to say anything about a theme (``prozent``, ``ziel``, ``konzern`` in
-# 10kgnad); full seeds always count. Below GENERIC_MIN_PARAGRAPHS a corpus is usually a
-# collection about the themes themselves, where frequent theme words are exactly the evidence.
-GENERIC_SHARE = 0.01
-GENERIC_MIN_PARAGRAPHS = 1000
-"""Lexical score from which a paragraph represents its best theme in the prototypes (a seed,
-a seed inside a compound, or two seed parts; ties between themes never count)."""
+"""Lexical score from which a paragraph with context support is a first member of its theme."""
+MEMBER_SCORE = 3.0
+"""Least combined score of a self-trained member (fixed, so the members and everything learnt
+from them do not move with the threshold)."""
+EXPANSION_WEIGHT = 0.5
 
 
-def generic_terms(paragraph_tokens: list[list[str]]) -> set[str]:
-    """Tokens in more than ``GENERIC_SHARE`` of the paragraphs of a large corpus (else none).
+def lowercase_words(text: str) -> list[str]:
+    """The default analysis: lowercase whitespace-separated words.
 
-    >>> generic_terms([["prozent"]] * 2)
-    set()
+    >>> lowercase_words("NATO-Beitritt Schwedens")
+    ['nato-beitritt', 'schwedens']
     """
-    n = len(paragraph_tokens)
-    if n < GENERIC_MIN_PARAGRAPHS:
-        return set()
-    counts: dict[str, int] = {}
-    for tokens in paragraph_tokens:
-        for token in set(tokens):
-            counts[token] = counts.get(token, 0) + 1
-    return {token for token, count in counts.items() if count > GENERIC_SHARE * n}
-
-
-def drop_generic(terms: dict[str, float], generic: set[str]) -> dict[str, float]:
-    """``terms`` without the generic ones, except full seeds (weight ``SEED_WEIGHT``).
-
-    >>> drop_generic({"rüstung": 0.5, "prozent": 0.5, "munition": 1.0}, {"prozent", "munition"})
-    {'rüstung': 0.5, 'munition': 1.0}
-    """
-    return {t: w for t, w in terms.items() if w >= SEED_WEIGHT or t not in generic}
-
-
-def resolve_settings(settings: ThemeSettings) -> dict[str, float | int]:
-    """The settings with every ``None`` replaced by its calibrated default."""
-    return {
-        "threshold": DEFAULT_THRESHOLD if settings.threshold is None else settings.threshold,
-        "lexical_weight": (
-            DEFAULT_LEXICAL_WEIGHT if settings.lexical_weight is None else settings.lexical_weight
-        ),
-        "embedding_weight": (
-            DEFAULT_EMBEDDING_WEIGHT
-            if settings.embedding_weight is None
-            else settings.embedding_weight
-        ),
-        "tfidf_weight": (
-            DEFAULT_TFIDF_WEIGHT if settings.tfidf_weight is None else settings.tfidf_weight
-        ),
-        "topic_weight": settings.topic_weight,
-        "expand_terms": settings.expand_terms,
-        "min_expansion_paragraphs": settings.min_expansion_paragraphs,
-    }
+    return text.lower().split()
 
 
 class ThemeScorer:
-    """Score paragraphs against configured themes (see the module docstring for the method).
+    """Score paragraphs against themes (a description and seeds each), scikit-learn style.
 
     Parameters
     ----------
-    definitions : dict of str to ThemeDefinition
-        Theme name -> description and seed terms.
-    settings : ThemeSettings
-        Weights, threshold and expansion size; ``None`` fields take the calibrated defaults.
-    analyze : callable
-        Text -> tokens, the same analysis as the corpus tokens (``TextPipeline.analyze``).
+    themes : dict of str to ThemeSpec
+        Theme name -> description and seed terms, in column order.
+    threshold : float
+        Least combined score (background z-units) of a theme; below it a paragraph is ``none``.
+    lexical_weight, gloss_weight, prototype_weight, tfidf_weight, embedding_weight, topic_weight
+        Weights of the evidence in the combined score (a weighted mean of what is available):
+        seed terms; similarity of the paragraph's English gloss to the glossed description;
+        gloss similarity to the theme's self-trained members; TF-IDF similarity to them;
+        sentence-vector similarity to them; the theme's seeded topic.
+    support_z : float
+        Least context z-score (gloss similarity to the description) that supports a seed's
+        occurrence (:mod:`toolkit.themes.diagnostics`).
+    member_z : float
+        Least context z-score of a self-trained member: members need evidence that is
+        independent of the seeds and of the other members.
+    self_training_rounds : int
+        Rounds of learning the prototypes (and expansion) from the assigned paragraphs.
+    expand_terms : int
+        Co-occurring corpus words added per theme (0: none).
+    min_expansion_paragraphs : int
+        Expand only corpora of at least this many paragraphs.
+    background : sequence of str, optional
+        Ordinary news the themes must stand out from (default: the bundled sample,
+        :func:`~toolkit.themes.background.bundled_background`).
+    analyze : callable, optional
+        Text -> tokens, the same analysis as the corpus tokens (default :func:`lowercase_words`).
     encoder : Encoder, optional
-        Encodes the theme definitions; without it the prototypes are corpus centroids only.
+        Encodes the background for the sentence-vector evidence.
+    gloss_encoder : Encoder, optional
+        Encodes German text through its English gloss (``GlossEncoder``): the description and
+        the background; the corpus paragraphs' gloss vectors are given to :meth:`fit`.
 
     Attributes
     ----------
     themes_ : list of str
-        Theme names, in column order.
-    terms_ : dict of str to dict of str to float
-        Every theme's terms and weights (seeds and expansion), JSON-ready.
-    settings_ : dict
-        The resolved settings.
-    prototypes_ : ndarray of shape (n_themes, dim) or None
-        Theme prototypes (when vectors were given to ``fit``).
-    tfidf_ : TfidfPrototypes or None
-        The TF-IDF vocabulary and theme prototypes (None when ``tfidf_weight`` is 0 or no word
-        occurs in two paragraphs).
+    terms_ : list of dict of str to float
+        Every theme's terms and their weights after the seed diagnostics.
+    diagnostics_ : pandas.DataFrame
+        One row per theme and term (:data:`toolkit.themes.diagnostics.COLUMNS`).
+    warnings_ : list of str
+        One message per ambiguous seed.
     """
 
     def __init__(
         self,
-        definitions: dict[str, ThemeDefinition],
-        settings: ThemeSettings,
-        analyze: Callable[[str], list[str]],
+        themes: Mapping[str, ThemeSpec],
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+        gloss_weight: float = DEFAULT_GLOSS_WEIGHT,
+        prototype_weight: float = DEFAULT_PROTOTYPE_WEIGHT,
+        tfidf_weight: float = DEFAULT_TFIDF_WEIGHT,
+        embedding_weight: float = DEFAULT_EMBEDDING_WEIGHT,
+        topic_weight: float = 0.0,
+        support_z: float = DEFAULT_SUPPORT_Z,
+        member_z: float = DEFAULT_MEMBER_Z,
+        self_training_rounds: int = DEFAULT_ROUNDS,
+        expand_terms: int = 10,
+        min_expansion_paragraphs: int = 50,
+        background: Sequence[str] | None = None,
+        analyze: Callable[[str], list[str]] | None = None,
         encoder: Encoder | None = None,
+        gloss_encoder: Encoder | None = None,
     ) -> None:
-        if not definitions:
-            raise ConfigError("themes: define at least one theme")
-        self.definitions = definitions
-        self.settings = settings
+        self.themes = dict(themes)
+        self.threshold = threshold
+        self.lexical_weight = lexical_weight
+        self.gloss_weight = gloss_weight
+        self.prototype_weight = prototype_weight
+        self.tfidf_weight = tfidf_weight
+        self.embedding_weight = embedding_weight
+        self.topic_weight = topic_weight
+        self.support_z = support_z
+        self.member_z = member_z
+        self.self_training_rounds = self_training_rounds
+        self.expand_terms = expand_terms
+        self.min_expansion_paragraphs = min_expansion_paragraphs
+        self.background = background
         self.analyze = analyze
         self.encoder = encoder
+        self.gloss_encoder = gloss_encoder
+
+    def get_params(self) -> dict[str, float | int]:
+        """The numeric parameters (what the run records as the theme settings)."""
+        names = ["threshold", "lexical_weight", "gloss_weight", "prototype_weight"]
+        names += ["tfidf_weight", "embedding_weight", "topic_weight", "support_z", "member_z"]
+        names += ["self_training_rounds", "expand_terms", "min_expansion_paragraphs"]
+        return {name: getattr(self, name) for name in names}
 
     # -- fitting -------------------------------------------------------------------------------
 
-    def _seed_terms(self) -> list[dict[str, float]]:
-        terms = seed_terms([d.seeds for d in self.definitions.values()], self.analyze)
-        for name, found in zip(self.definitions, terms, strict=True):
-            if not found:
-                raise ConfigError(
-                    f"themes.{name}.seeds: none of {self.definitions[name].seeds} is left after "
-                    "text analysis (all stopwords?); give content words"
-                )
-        return terms
-
     def fit(
-        self, paragraph_tokens: list[list[str]], paragraph_vectors: np.ndarray | None = None
+        self,
+        paragraph_tokens: Sequence[Sequence[str]],
+        paragraph_vectors: np.ndarray | None = None,
+        gloss_vectors: np.ndarray | None = None,
     ) -> ThemeScorer:
-        """Learn the theme terms (seeds, their parts, expansion) and prototypes from the corpus.
+        """Learn term weights, prototypes and the background's statistics from the corpus.
 
         Parameters
         ----------
         paragraph_tokens : list of list of str
             Tokens of every corpus paragraph.
         paragraph_vectors : ndarray of shape (n_paragraphs, dim), optional
-            Paragraph vectors; needed for the semantic evidence.
+            Sentence vectors (the embedding evidence; needs ``encoder``).
+        gloss_vectors : ndarray of shape (n_paragraphs, dim), optional
+            Vectors of the paragraphs' English gloss (context, seed diagnostics and prototype
+            evidence; needs ``gloss_encoder``).
         """
-        if paragraph_vectors is not None and len(paragraph_vectors) != len(paragraph_tokens):
-            raise ValueError(
-                f"{len(paragraph_vectors)} paragraph vectors for {len(paragraph_tokens)} paragraphs"
-            )
-        self.themes_ = list(self.definitions)
-        self.settings_ = resolve_settings(self.settings)
-        self.vocabulary_ = {
-            part for tokens in paragraph_tokens for t in tokens for part in t.split("_")
-        }
-        seeds = self._seed_terms()
-        generic = generic_terms(paragraph_tokens)
-        seeds = [drop_generic(terms, generic) for terms in seeds]
+        tokens = [list(t) for t in paragraph_tokens]
+        _check_rows(len(tokens), paragraph_vectors=paragraph_vectors, gloss_vectors=gloss_vectors)
+        self.themes_ = check_themes(self.themes)
+        analyze = self.analyze or lowercase_words
+        self._seeds = theme_seed_terms({n: self.themes[n].seeds for n in self.themes_}, analyze)
+        vocabulary = {part for t in tokens for token in t for part in token.split("_")}
         self._splitter = CompoundSplitter(
-            self.vocabulary_
-            | {part for terms in seeds for term in terms for part in term.split("_")}
+            vocabulary | {p for terms in self._seeds[0] for t in terms for p in t.split("_")}
         )
-        self.terms_ = dict(zip(self.themes_, seeds, strict=True))
-        self._matcher = TermMatcher(seeds, self._splitter)
-        members = self._members(self._matcher.evidence(paragraph_tokens))
-        definition_vectors = None
-        if self.encoder is not None:
-            texts = [definition_text(d.description, d.seeds) for d in self.definitions.values()]
-            definition_vectors = np.asarray(self.encoder.encode(texts), dtype=np.float64)
-        expand = len(paragraph_tokens) >= int(self.settings_["min_expansion_paragraphs"])
-        self.prototypes_: np.ndarray | None = None
-        self.tfidf_: TfidfPrototypes | None = None
-        matrix = None
-        if float(self.settings_["tfidf_weight"]) > 0:
-            self.tfidf_ = TfidfPrototypes(self._splitter.parts).fit_vocabulary(paragraph_tokens)
-            if self.tfidf_.vocabulary_:
-                matrix = self.tfidf_.transform(paragraph_tokens)
-            else:
-                # no word in two paragraphs (a handful of paragraphs): no evidence at all
-                self.tfidf_ = None
-        for round_ in range(SELF_TRAINING_ROUNDS + 1):
-            if expand:
-                expansion = expand_terms(
-                    paragraph_tokens,
-                    members,
-                    int(self.settings_["expand_terms"]),
-                    {term for terms in seeds for term in terms},
-                    EXPANSION_WEIGHT,
+        background = list(self.background or bundled_background())
+        self._context = self._fit_context(gloss_vectors, background)
+        self._extra: list[dict[str, float]] = [{} for _ in self.themes_]
+        self._weigh_terms(tokens)
+        lexical = lexical_scores(self._matcher.evidence(tokens), 1.0)
+        members = first_members(lexical, self._context, MEMBER_LEXICAL, self.member_z)
+        tfidf = self._fit_tfidf(tokens)
+        vectors = {"embedding": paragraph_vectors, "prototype": gloss_vectors, "tfidf": tfidf}
+        background_rows = self._background_rows(background, list(map(analyze, background)), vectors)
+        for round_ in range(self.self_training_rounds + 1):
+            if self.expand_terms > 0 and len(tokens) >= self.min_expansion_paragraphs:
+                seed_words = {t for terms in self._seeds[0] for t in terms}
+                self._extra = expand_terms(
+                    tokens, members, self.expand_terms, seed_words, EXPANSION_WEIGHT
                 )
-                self.terms_ = {
-                    name: drop_generic({**extra, **seed}, generic)
-                    for name, seed, extra in zip(self.themes_, seeds, expansion, strict=True)
-                }
-                self._matcher = TermMatcher(list(self.terms_.values()), self._splitter)
-            if paragraph_vectors is not None:
-                self.prototypes_ = prototypes(paragraph_vectors, members, definition_vectors)
-            elif definition_vectors is not None:
-                self.prototypes_ = prototypes(
-                    np.zeros((0, definition_vectors.shape[1])),
-                    np.zeros((0, len(self.themes_)), bool),
-                    definition_vectors,
-                )
-            if self.tfidf_ is not None:
-                fallback = [list(terms) for terms in self.terms_.values()]
-                self.tfidf_.fit_prototypes(matrix, members, fallback)
-            if round_ < SELF_TRAINING_ROUNDS:
-                labels = self.assign(self.score(paragraph_tokens, paragraph_vectors, tfidf=matrix))
-                members = np.array([[label == name for name in self.themes_] for label in labels])
-                members = members.reshape(len(labels), len(self.themes_))
+                self._weigh_terms(tokens)
+            anchors = None if self.gloss_ is None else self.gloss_.prototypes_
+            self.prototypes_ = fit_prototypes(vectors, background_rows, members, anchors)
+            if round_ < self.self_training_rounds:
+                scores = self.score(tokens, paragraph_vectors, gloss_vectors, tfidf=tfidf)
+                members = members_from_scores(scores, self._context, MEMBER_SCORE, self.member_z)
+        self.diagnostics_ = self._weigh_terms(tokens, members)
+        descriptions = {name: self.themes[name].description for name in self.themes_}
+        self.warnings_ = seed_warnings(self.diagnostics_, descriptions)
         return self
 
-    @staticmethod
-    def _members(evidence: np.ndarray) -> np.ndarray:
-        """Paragraphs whose lexical evidence clearly points at one theme."""
-        scores = lexical_scores(evidence, LEX_SCALE)
-        if scores.shape[0] == 0:
-            return np.zeros(scores.shape, dtype=bool)
-        top = scores.max(axis=1, keepdims=True)
-        unique = (scores == top).sum(axis=1, keepdims=True) == 1
-        return (scores == top) & unique & (top >= MEMBER_LEXICAL)
+    def _weigh_terms(self, tokens: list[list[str]], members: np.ndarray | None = None):
+        """Diagnose the seed and expansion terms; their weights become ``terms_``."""
+        base, kinds, labels = self._seeds
+        table = diagnose_terms(
+            self._splitter,
+            tokens,
+            self.themes_,
+            base,
+            kinds,
+            labels,
+            self._extra,
+            self._context,
+            support_z=self.support_z,
+            members=members,
+        )
+        self.terms_ = weighted_terms(table, self.themes_)
+        self._matcher = TermMatcher(self.terms_, self._splitter)
+        return table
+
+    def _fit_context(
+        self, gloss_vectors: np.ndarray | None, background: list[str]
+    ) -> np.ndarray | None:
+        """The glossed descriptions against the background; the corpus's context z-scores."""
+        self.gloss_: SimilarityEvidence | None = None
+        if gloss_vectors is None or self.gloss_encoder is None:
+            return None
+        descriptions = [self.themes[name].description for name in self.themes_]
+        anchors = unit(np.asarray(self.gloss_encoder.encode(descriptions), dtype=np.float64))
+        self._background_gloss = np.asarray(self.gloss_encoder.encode(background), np.float64)
+        self.gloss_ = SimilarityEvidence().fit(anchors, self._background_gloss)
+        return self.gloss_.transform(gloss_vectors)
+
+    def _fit_tfidf(self, tokens: list[list[str]]) -> sparse.csr_matrix | None:
+        self.tfidf_: TfidfSpace | None = None
+        if self.tfidf_weight <= 0:
+            return None
+        space = TfidfSpace(self._splitter.parts).fit(tokens)
+        if not space.vocabulary_:  # no word in two paragraphs: no evidence at all
+            return None
+        self.tfidf_ = space
+        return space.transform(tokens)
+
+    def _background_rows(
+        self, background: list[str], background_tokens: list[list[str]], vectors: dict
+    ) -> dict:
+        """The background as each kind of prototype evidence reads it (what is available)."""
+        rows: dict = {}
+        # a kind of evidence with weight 0 is not computed at all
+        if vectors["embedding"] is not None and self.encoder is not None and self.embedding_weight:
+            rows["embedding"] = np.asarray(self.encoder.encode(background), dtype=np.float64)
+        if vectors["prototype"] is not None and self.gloss_ is not None and self.prototype_weight:
+            rows["prototype"] = self._background_gloss
+        if vectors["tfidf"] is not None and self.tfidf_ is not None:
+            rows["tfidf"] = self.tfidf_.transform(background_tokens)
+        return rows
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "terms_"):
-            raise RuntimeError("ThemeScorer is not fitted: call fit(paragraph_tokens) first")
-
     def evidence(
         self,
-        paragraph_tokens: list[list[str]],
-        paragraph_vectors: np.ndarray | None,
+        paragraph_tokens: Sequence[Sequence[str]],
+        paragraph_vectors: np.ndarray | None = None,
+        gloss_vectors: np.ndarray | None = None,
         topic_scores: np.ndarray | None = None,
         tfidf: sparse.csr_matrix | None = None,
     ) -> dict[str, np.ndarray]:
-        """The separate evidence, each ``(n_paragraphs, n_themes)`` in ``[0, 1]``.
+        """Every available kind of evidence, ``(n_paragraphs, n_themes)`` in z-units.
 
-        Keys: ``lexical`` always, ``tfidf`` when its weight is not 0, ``semantic`` when
-        vectors and prototypes exist, ``topic`` when ``topic_scores`` is given. ``tfidf`` is
-        the paragraphs' TF-IDF matrix when already computed (during ``fit``).
+        ``tfidf`` is the paragraphs' TF-IDF matrix when already computed (during ``fit``).
         """
-        self._check_fitted()
-        n = len(paragraph_tokens)
-        out = {"lexical": lexical_scores(self._matcher.evidence(paragraph_tokens), LEX_SCALE)}
-        if self.tfidf_ is not None:
-            out["tfidf"] = self.tfidf_.scores(paragraph_tokens, tfidf)
-        if paragraph_vectors is not None and self.prototypes_ is not None:
-            if len(paragraph_vectors) != n:
-                raise ValueError(f"{len(paragraph_vectors)} paragraph vectors for {n} paragraphs")
-            out["semantic"] = semantic_scores(paragraph_vectors, self.prototypes_)
+        if not hasattr(self, "terms_"):
+            raise RuntimeError("ThemeScorer is not fitted: call fit(paragraph_tokens) first")
+        tokens = [list(t) for t in paragraph_tokens]
+        _check_rows(
+            len(tokens),
+            paragraph_vectors=paragraph_vectors,
+            gloss_vectors=gloss_vectors,
+            topic_scores=topic_scores,
+        )
+        lexical = lexical_scores(self._matcher.evidence(tokens), 1.0)
+        out = {"lexical": LEXICAL_SCALE * lexical}
+        if gloss_vectors is not None and self.gloss_ is not None:
+            out["gloss"] = self.gloss_.transform(gloss_vectors)
+        inputs = {"embedding": paragraph_vectors, "prototype": gloss_vectors}
+        if "tfidf" in self.prototypes_:
+            inputs["tfidf"] = self.tfidf_.transform(tokens) if tfidf is None else tfidf
+        for kind, evidence in self.prototypes_.items():
+            if inputs.get(kind) is not None:
+                out[kind] = evidence.transform(inputs[kind])
         if topic_scores is not None:
-            topic_scores = np.asarray(topic_scores, dtype=np.float64)
-            expected = (n, len(self.themes_))
-            if topic_scores.shape != expected:
-                raise ValueError(
-                    f"topic_scores has shape {topic_scores.shape}, expected {expected} "
-                    f"(paragraphs x themes {self.themes_})"
-                )
-            out["topic"] = np.clip(topic_scores, 0.0, 1.0)
+            out["topic"] = LEXICAL_SCALE * np.clip(np.asarray(topic_scores, float), 0.0, 1.0)
         return out
 
-    def combine(self, evidence: dict[str, np.ndarray]) -> np.ndarray:
-        """Weighted mean of the available evidence (weights from the resolved settings)."""
+    def combine(self, evidence: Mapping[str, np.ndarray]) -> np.ndarray:
+        """Context and corpus evidence together: both must stand out from the background.
+
+        The corpus evidence (everything but ``gloss``) is a weighted mean, each kind clipped to
+        ``[-CLIP, CLIP]``; with the context (``gloss``) it forms a weighted geometric mean,
+        ``gloss ** a * corpus ** (1 - a)`` with ``a = gloss_weight / (gloss_weight + 1)`` and
+        negative values taken as 0. Either kind alone is its own score.
+        """
         weights = {
-            "lexical": float(self.settings_["lexical_weight"]),
-            "semantic": float(self.settings_["embedding_weight"]),
-            # a scorer saved before the TF-IDF evidence existed has no such setting
-            "tfidf": float(self.settings_.get("tfidf_weight", 0.0)),
-            "topic": float(self.settings_["topic_weight"]),
+            "lexical": self.lexical_weight,
+            "prototype": self.prototype_weight,
+            "tfidf": self.tfidf_weight,
+            "embedding": self.embedding_weight,
+            "topic": self.topic_weight,
         }
-        used = [(weights[key], value) for key, value in evidence.items() if weights[key] > 0]
+        used = [(weights[k], v) for k, v in evidence.items() if k != "gloss" and weights[k] > 0]
+        context = evidence.get("gloss") if self.gloss_weight > 0 else None
+        if not used and context is None:
+            raise ValueError("every available kind of theme evidence has weight 0")
+        if context is not None:
+            context = np.clip(context, -CLIP, CLIP)
         if not used:
-            raise ConfigError("themes.settings: every available kind of evidence has weight 0")
+            return context
         total = sum(w for w, _ in used)
-        return sum(w * value for w, value in used) / total
+        corpus = sum(w * np.clip(value, -CLIP, CLIP) for w, value in used) / total
+        if context is None:
+            return corpus
+        share = self.gloss_weight / (self.gloss_weight + 1.0)
+        return np.maximum(context, 0.0) ** share * np.maximum(corpus, 0.0) ** (1.0 - share)
 
     def score(
         self,
-        paragraph_tokens: list[list[str]],
-        paragraph_vectors: np.ndarray | None,
+        paragraph_tokens: Sequence[Sequence[str]],
+        paragraph_vectors: np.ndarray | None = None,
+        gloss_vectors: np.ndarray | None = None,
         topic_scores: np.ndarray | None = None,
         tfidf: sparse.csr_matrix | None = None,
     ) -> np.ndarray:
-        """``(n_paragraphs, n_themes)`` theme scores in ``[0, 1]``, columns in ``themes_`` order."""
-        return self.combine(self.evidence(paragraph_tokens, paragraph_vectors, topic_scores, tfidf))
+        """``(n_paragraphs, n_themes)`` combined scores, columns in ``themes_`` order."""
+        evidence = self.evidence(
+            paragraph_tokens, paragraph_vectors, gloss_vectors, topic_scores, tfidf
+        )
+        return self.combine(evidence)
 
     def assign(self, scores: np.ndarray) -> list[str]:
         """Best theme of every row of ``scores``, or ``"none"`` below the threshold."""
-        self._check_fitted()
-        scores = np.asarray(scores)
+        scores = np.asarray(scores, dtype=np.float64)
         if scores.shape[0] == 0:
             return []
         best = scores.argmax(axis=1)
         top = scores[np.arange(len(scores)), best]
-        threshold = float(self.settings_["threshold"])
-        return [self.themes_[k] if s >= threshold else NONE for k, s in zip(best, top, strict=True)]
+        return [
+            self.themes_[k] if s >= self.threshold else NONE for k, s in zip(best, top, strict=True)
+        ]
 
     # -- storage -------------------------------------------------------------------------------
 
     def save(self, folder: str | Path) -> None:
-        """Write ``theme_scorer.json`` (themes, terms, settings, vocabulary) and the prototypes."""
-        self._check_fitted()
-        folder = Path(folder)
-        state = {
-            "themes": self.themes_,
-            "terms": self.terms_,
-            "settings": self.settings_,
-            "vocabulary": sorted(self.vocabulary_),
-            "tfidf": None if self.tfidf_ is None else self.tfidf_.state(),
-        }
-        write_json(folder / "theme_scorer.json", state)
-        if self.prototypes_ is not None:
-            write_npy(folder / "theme_prototypes.npy", self.prototypes_)
-        if self.tfidf_ is not None:
-            write_npy(folder / "theme_tfidf_prototypes.npy", self.tfidf_.prototypes_)
+        """Write the fitted state (:func:`toolkit.themes.persist.save_scorer`)."""
+        save_scorer(self, folder)
 
     @classmethod
-    def load(
-        cls,
-        folder: str | Path,
-        definitions: dict[str, ThemeDefinition],
-        settings: ThemeSettings,
-        analyze: Callable[[str], list[str]],
-        encoder: Encoder | None = None,
-    ) -> ThemeScorer:
-        """Inverse of :meth:`save` (the definitions must name the same themes)."""
-        folder = Path(folder)
-        path = folder / "theme_scorer.json"
-        if not path.is_file():
-            raise RunError(f"no fitted theme scorer in {folder} (missing {path.name})")
-        state = read_json(path)
-        if list(definitions) != state["themes"]:
-            raise ConfigError(
-                f"{path}: fitted for themes {state['themes']}, not {list(definitions)}"
-            )
-        scorer = cls(definitions, settings, analyze, encoder)
-        scorer.themes_ = state["themes"]
-        # JSON objects are written with sorted keys: restore the column order of the themes
-        scorer.terms_ = {name: state["terms"][name] for name in scorer.themes_}
-        scorer.settings_ = state["settings"]
-        scorer.vocabulary_ = set(state["vocabulary"])
-        # as in fit: the corpus words and the parts of the (multi-word) terms
-        scorer._splitter = CompoundSplitter(
-            scorer.vocabulary_
-            | {part for terms in scorer.terms_.values() for t in terms for part in t.split("_")}
-        )
-        scorer._matcher = TermMatcher(list(scorer.terms_.values()), scorer._splitter)
-        scorer.tfidf_ = None
-        if state.get("tfidf") is not None:
-            scorer.tfidf_ = TfidfPrototypes.from_state(
-                state["tfidf"],
-                read_npy(folder / "theme_tfidf_prototypes.npy"),
-                scorer._splitter.parts,
-            )
-        protos = folder / "theme_prototypes.npy"
-        scorer.prototypes_ = read_npy(protos) if protos.is_file() else None
-        return scorer
+    def load(cls, folder: str | Path, themes: Mapping[str, ThemeSpec], **params) -> ThemeScorer:
+        """Inverse of :meth:`save` (:func:`toolkit.themes.persist.load_scorer`)."""
+        return load_scorer(folder, themes, **params)
+
+
+def _check_rows(n: int, **arrays: np.ndarray | None) -> None:
+    for name, array in arrays.items():
+        if array is not None and len(array) != n:
+            raise ValueError(f"{name} has {len(array)} rows for {n} paragraphs")

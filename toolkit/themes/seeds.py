@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
@@ -151,3 +151,29 @@ def seed_terms(
     return [
         {t: w for t, w in terms.items() if w == SEED_WEIGHT or claimed[t] == 1} for terms in result
     ]
+
+
+def theme_seed_terms(
+    seeds: Mapping[str, Sequence[str]], analyze: Callable[[str], list[str]]
+) -> tuple[list[dict[str, float]], list[dict[str, str]], list[dict[str, str]]]:
+    """Per theme: the terms of :func:`seed_terms`, each term's kind, the seed each came from.
+
+    The kind is ``seed`` or ``part``; the seed is written as the user wrote it (messages).
+
+    >>> terms, kinds, labels = theme_seed_terms({"join": ["NATO-Beitritt"]}, str.split)
+    >>> terms, kinds, labels
+    ([{'NATO-Beitritt': 1.0}], [{'NATO-Beitritt': 'seed'}], [{'NATO-Beitritt': 'NATO-Beitritt'}])
+    """
+    terms = seed_terms([list(theme_seeds) for theme_seeds in seeds.values()], analyze)
+    for (name, theme_seeds), found in zip(seeds.items(), terms, strict=True):
+        if not found:
+            raise ValueError(
+                f"themes.{name}.seeds: none of {list(theme_seeds)} is left after text analysis "
+                "(all stopwords?); give content words"
+            )
+    kinds = [{t: "seed" if w >= SEED_WEIGHT else "part" for t, w in th.items()} for th in terms]
+    labels = [
+        {"_".join(analyze(seed)): seed for seed in theme_seeds if analyze(seed)}
+        for theme_seeds in seeds.values()
+    ]
+    return terms, kinds, labels

@@ -1,89 +1,123 @@
-"""Semantic theme evidence: similarity of paragraph vectors to a prototype vector per theme.
+"""Similarity evidence: cosine of every paragraph to one prototype per theme, as a z-score.
 
-A theme's prototype is the normalised mean of the vectors of the corpus paragraphs that carry
-the theme (found lexically, see :mod:`toolkit.themes.scorer`). A theme without such paragraphs
-falls back to its encoded definition (the description followed by the seed terms). The corpus
-part carries the signal: a sentence model trained on English text (all-MiniLM-L6-v2) places
-German paragraphs about the same subject near each other far more reliably than near a one-line
-description; mixing the definition into the centroid lowered macro-F1 on both dev sets.
-
-Raw cosines depend on the paragraph (long or generic paragraphs are close to everything) and on
-the model, so the evidence is *relative*: a paragraph's cosine to a theme minus its mean cosine
-to all themes, mapped to ``[0, 1]`` around 0.5 (``RELATIVE_SCALE``). It needs no corpus
-statistics, so it behaves the same on a corpus of 50 paragraphs as on one of 50,000.
+A prototype is a vector per theme: the glossed description (the *anchor*), or the normalised
+mean of the theme's member paragraphs (self-trained, :mod:`toolkit.themes.scorer`), falling back
+to the anchor — or to nothing — for a theme without members. The same class serves dense
+sentence vectors and sparse TF-IDF rows. Cosines are standardised against the background
+paragraphs' cosines to the same prototypes (:class:`~toolkit.themes.background.Standardizer`),
+so a score says how far a paragraph stands out from ordinary news, in background units.
 
 Examples
 --------
->>> vectors = np.eye(3, dtype=np.float32)
->>> proto = prototypes(vectors, np.array([[1, 0], [0, 1], [0, 0]], bool), None)
->>> proto.round(2).tolist()
-[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+>>> vectors = np.array([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0]])
+>>> members = np.array([[True], [True], [False]])
+>>> background = np.array([[0.0, 1.0], [0.3, 1.0], [0.1, 1.0]])
+>>> evidence = SimilarityEvidence().fit(centroids(vectors, members), background)
+>>> evidence.transform(vectors).round(1).ravel().tolist()
+[5.7, 5.7, -0.7]
 """
 
 from __future__ import annotations
 
 import numpy as np
+from scipy import sparse
 
-RELATIVE_SCALE = 2.5
-"""Slope of the map from relative cosine to score: a lead of 0.2 over the mean gives 1.0."""
+from toolkit.themes.background import Standardizer
 
 
 def unit(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length (zero rows stay zero)."""
+    """Rows scaled to unit length (zero rows stay zero).
+
+    >>> unit(np.array([[3.0, 4.0], [0.0, 0.0]])).tolist()
+    [[0.6, 0.8], [0.0, 0.0]]
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
-def definition_text(description: str, seeds: list[str]) -> str:
-    """The text encoded for a theme definition: ``"description: seed, seed, ..."``."""
-    return f"{description}: {', '.join(seeds)}"
-
-
-def prototypes(
-    paragraph_vectors: np.ndarray,
+def centroids(
+    matrix: np.ndarray | sparse.spmatrix,
     members: np.ndarray,
-    definition_vectors: np.ndarray | None,
+    fallback: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One unit-length prototype per theme.
+    """One unit-length prototype per theme: the mean of its member rows.
 
     Parameters
     ----------
-    paragraph_vectors : ndarray, shape (n_paragraphs, dim)
+    matrix : ndarray or sparse matrix, shape (n_paragraphs, dim)
+        Paragraph vectors (rows need not be normalised; each counts once after normalising).
     members : ndarray of bool, shape (n_paragraphs, n_themes)
-        The paragraphs that represent each theme; paragraphs of several themes are left out.
-    definition_vectors : ndarray, shape (n_themes, dim), or None
-        Encoded theme definitions, the prototype of a theme without member paragraphs (a zero
-        prototype when None).
+        The rows that represent each theme; rows of several themes are left out.
+    fallback : ndarray of shape (n_themes, dim), optional
+        The prototype of a theme without members (zeros when None).
     """
-    vectors = unit(np.asarray(paragraph_vectors, dtype=np.float64))
     members = np.asarray(members, dtype=bool)
     members = members & (members.sum(axis=1, keepdims=True) == 1)
-    rows = []
+    rows = sparse.csr_matrix(matrix) if sparse.issparse(matrix) else unit(matrix)
+    if sparse.issparse(rows):
+        norms = np.sqrt(np.asarray(rows.multiply(rows).sum(axis=1))).ravel()
+        rows = sparse.diags(np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)) @ rows
+    out = []
     for k in range(members.shape[1]):
         if members[:, k].any():
-            rows.append(vectors[members[:, k]].mean(axis=0))
-        elif definition_vectors is not None:
-            rows.append(np.asarray(definition_vectors[k], dtype=np.float64))
+            out.append(np.asarray(rows[members[:, k]].mean(axis=0)).ravel())
+        elif fallback is not None:
+            out.append(np.asarray(fallback[k], dtype=np.float64).ravel())
         else:
-            rows.append(np.zeros(vectors.shape[1]))
-    return unit(np.stack(rows))
+            out.append(np.zeros(rows.shape[1]))
+    return unit(np.stack(out))
 
 
-def semantic_scores(paragraph_vectors: np.ndarray, protos: np.ndarray) -> np.ndarray:
-    """``(n_paragraphs, n_themes)`` scores in ``[0, 1]``: relative cosine, 0.5 at the mean.
+def cosines(matrix: np.ndarray | sparse.spmatrix, prototypes: np.ndarray) -> np.ndarray:
+    """``(n, n_themes)`` cosines between the rows of ``matrix`` and unit-length prototypes."""
+    if sparse.issparse(matrix):
+        matrix = sparse.csr_matrix(matrix)
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1))).ravel()
+        dots = np.asarray(matrix @ prototypes.T)
+        return np.divide(dots, norms[:, None], out=np.zeros_like(dots), where=norms[:, None] > 0)
+    return unit(matrix) @ prototypes.T
 
-    >>> semantic_scores(np.array([[1.0, 0.0]]), np.eye(2)).round(3).tolist()
-    [[1.0, 0.0]]
+
+class SimilarityEvidence:
+    """Cosine to per-theme prototypes, as z-scores against background paragraphs.
+
+    Parameters
+    ----------
+    robust : bool, default True
+        Median and MAD of the background cosines (dense vectors); False: mean and standard
+        deviation (sparse TF-IDF rows, mostly 0 against a prototype).
+
+    Attributes
+    ----------
+    prototypes_ : ndarray of shape (n_themes, dim)
+    standardizer_ : Standardizer
     """
-    sims = unit(np.asarray(paragraph_vectors, dtype=np.float64)) @ protos.T
-    return relative_scores(sims)
 
+    def __init__(self, robust: bool = True) -> None:
+        self.robust = robust
 
-def relative_scores(sims: np.ndarray) -> np.ndarray:
-    """Similarities minus the row mean, times ``RELATIVE_SCALE``, around 0.5, clipped to [0, 1].
+    def fit(
+        self, prototypes: np.ndarray, background: np.ndarray | sparse.spmatrix
+    ) -> SimilarityEvidence:
+        """Keep ``prototypes`` and learn the background cosines' centre and scale."""
+        self.prototypes_ = np.asarray(prototypes, dtype=np.float64)
+        background_cosines = cosines(background, self.prototypes_)
+        self.standardizer_ = Standardizer(self.robust).fit(background_cosines)
+        return self
 
-    >>> relative_scores(np.array([[0.3, 0.1]])).round(3).tolist()
-    [[0.75, 0.25]]
-    """
-    relative = sims - sims.mean(axis=1, keepdims=True)
-    return np.clip(0.5 + RELATIVE_SCALE * relative, 0.0, 1.0)
+    def transform(self, matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
+        """``(n, n_themes)`` z-scores of the rows' cosines to the prototypes."""
+        return self.standardizer_.transform(cosines(matrix, self.prototypes_))
+
+    def state(self) -> dict:
+        """The standardizer's state (the prototypes are stored apart, as ``.npy``)."""
+        return self.standardizer_.state()
+
+    @classmethod
+    def from_state(cls, state: dict, prototypes: np.ndarray) -> SimilarityEvidence:
+        """Inverse of :meth:`state` plus the stored prototypes."""
+        evidence = cls(bool(state["robust"]))
+        evidence.prototypes_ = np.asarray(prototypes, dtype=np.float64)
+        evidence.standardizer_ = Standardizer.from_state(state)
+        return evidence

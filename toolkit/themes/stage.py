@@ -17,14 +17,18 @@ Files written by :meth:`ThemeResult.save` (and read by :meth:`ThemeResult.load`)
     Every theme's terms and weights (seeds and expansion).
 ``theme_metrics.json``
     The themes in column order, share of paragraphs per theme and ``none``, share of articles
-    per best theme, the resolved settings (threshold, weights) and the evidence used.
+    per best theme, the scorer's settings (threshold, weights), the evidence used and the
+    ``seed_warnings`` (one message per ambiguous seed).
+``seed_diagnostics.csv``
+    One row per theme and term: where it occurs, how often its context supports the theme,
+    the weight it therefore gets (:mod:`toolkit.themes.diagnostics`), and example paragraphs
+    whose context does and does not support it, as ``doc_id#paragraph`` (``; ``-separated).
 
 Examples
 --------
->>> from toolkit.config import ThemeDefinition, ThemeSettings
->>> defs = {"arms": ThemeDefinition(description="Rüstung", seeds=["Munition"])}
->>> result = assign_themes(["a"], np.array([[0, 0], [0, 1]]), [["munition"], ["wetter"]], None,
-...                        defs, ThemeSettings(), lambda s: [s.lower()], None)
+>>> themes = {"arms": ThemeSpec("Rüstung", ["Munition"])}
+>>> result = assign_themes(["a"], np.array([[0, 0], [0, 1]]), [["munition"], ["wetter"]], themes,
+...                        threshold=2.5)
 >>> result.themes[["doc_id", "theme", "arms", "none"]].values.tolist()
 [['a', 'arms', 0.5, 0.5]]
 """
@@ -32,20 +36,57 @@ Examples
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from toolkit.config import ThemeDefinition, ThemeSettings
-from toolkit.embeddings.base import Encoder
 from toolkit.io import read_csv, read_json, require_files, write_csv, write_json
 from toolkit.progress import status
-from toolkit.themes.scorer import NONE, ThemeScorer
+from toolkit.themes.diagnostics import format_seed_diagnostics
+from toolkit.themes.scorer import ThemeScorer
+from toolkit.themes.spec import NONE, ThemeSpec
 
-FILES = ("themes.csv", "theme_paragraphs.csv", "theme_terms.json", "theme_metrics.json")
+FILES = (
+    "themes.csv",
+    "theme_paragraphs.csv",
+    "theme_terms.json",
+    "theme_metrics.json",
+    "seed_diagnostics.csv",
+)
+
+# diagnostics columns read as text (an empty cell is "", not NaN)
+TEXT_COLUMNS = dict.fromkeys(
+    ["term", "seed", "compounds", "supported_examples", "unsupported_examples"], str
+)
+
+
+def example_refs(table: pd.DataFrame, doc_ids: Sequence[str], index: np.ndarray) -> pd.DataFrame:
+    """The diagnostics' example paragraph positions (rows of ``index``: document position,
+    paragraph position) as ``doc_id#paragraph`` references.
+
+    >>> table = pd.DataFrame({"supported_examples": ["1 0"], "unsupported_examples": [""]})
+    >>> example_refs(table, ["a", "b"], np.array([[0, 0], [1, 3]])).values.tolist()
+    [['b#3; a#0', '']]
+    """
+
+    def refs(cell: str) -> str:
+        rows = [index[int(p)] for p in str(cell).split()]
+        return "; ".join(f"{doc_ids[d]}#{p}" for d, p in rows)
+
+    table = table.copy()
+    for column in ("supported_examples", "unsupported_examples"):
+        table[column] = table[column].map(refs)
+    return table
+
+
+def read_diagnostics(path: str | Path) -> pd.DataFrame:
+    """``seed_diagnostics.csv`` as written, the text columns as text (an empty cell is "")."""
+    # a term without compounds has an empty cell, read as NaN
+    return read_csv(path, dtype=TEXT_COLUMNS).fillna(dict.fromkeys(TEXT_COLUMNS, ""))
 
 
 @dataclass
@@ -61,18 +102,30 @@ class ThemeResult:
     terms : dict
         Theme -> term -> weight (``theme_terms.json``).
     metrics : dict
-        Shares, threshold and weights (``theme_metrics.json``).
+        Shares, settings, evidence and seed warnings (``theme_metrics.json``).
+    diagnostics : pandas.DataFrame
+        One row per theme and term (``seed_diagnostics.csv``).
     """
 
     themes: pd.DataFrame
     paragraphs: pd.DataFrame
     terms: dict
     metrics: dict
+    diagnostics: pd.DataFrame
 
     @property
     def theme_names(self) -> list[str]:
         """The configured themes, in column order."""
         return list(self.metrics["themes"])
+
+    @property
+    def warnings(self) -> list[str]:
+        """One message per ambiguous seed, with a suggestion (printed at the end of a run)."""
+        return list(self.metrics.get("seed_warnings", []))
+
+    def format_diagnostics(self, theme: str | None = None) -> str:
+        """The seed diagnostics as text for the terminal (one theme, or all)."""
+        return format_seed_diagnostics(self.diagnostics, theme)
 
     def save(self, folder: str | Path) -> None:
         """Write the four files of the stage into ``folder``."""
@@ -81,6 +134,7 @@ class ThemeResult:
         write_csv(folder / "theme_paragraphs.csv", self.paragraphs)
         write_json(folder / "theme_terms.json", self.terms)
         write_json(folder / "theme_metrics.json", self.metrics)
+        write_csv(folder / "seed_diagnostics.csv", self.diagnostics)
 
     @classmethod
     def load(cls, folder: str | Path) -> ThemeResult:
@@ -92,6 +146,7 @@ class ThemeResult:
             paragraphs=read_csv(folder / "theme_paragraphs.csv", dtype={"theme": str}),
             terms=read_json(folder / "theme_terms.json"),
             metrics=read_json(folder / "theme_metrics.json"),
+            diagnostics=read_diagnostics(folder / "seed_diagnostics.csv"),
         )
 
 
@@ -129,70 +184,10 @@ def _article_table(
     return table
 
 
-def assign_themes(
-    doc_ids: list[str],
-    paragraph_index: np.ndarray,
-    paragraph_tokens: list[list[str]],
-    paragraph_vectors: np.ndarray | None,
-    definitions: dict[str, ThemeDefinition],
-    settings: ThemeSettings,
-    analyze: Callable[[str], list[str]],
-    encoder: Encoder | None,
-    topic_scores: np.ndarray | None = None,
-) -> ThemeResult:
-    """Score every paragraph against the themes and build the article profiles.
-
-    Parameters
-    ----------
-    doc_ids : list of str
-        Document ids, in corpus order.
-    paragraph_index : ndarray of int, shape (n_paragraphs, 2)
-        ``(document position, paragraph position)`` of every paragraph.
-    paragraph_tokens : list of list of str
-        Final tokens of every paragraph (the text stage's output, in the same order).
-    paragraph_vectors : ndarray of shape (n_paragraphs, dim) or None
-        Paragraph embeddings (None: lexical and topic evidence only).
-    definitions, settings
-        The ``themes`` config section.
-    analyze : callable
-        The text pipeline's analysis, for the seed terms.
-    encoder : Encoder or None
-        Encodes the theme definitions.
-    topic_scores : ndarray of shape (n_paragraphs, n_themes), optional
-        Share of each theme's seeded topic in each paragraph.
-
-    Returns
-    -------
-    ThemeResult
-    """
-    index = np.asarray(paragraph_index, dtype=np.int64).reshape(-1, 2)
-    if len(index) != len(paragraph_tokens):
-        raise ValueError(
-            f"paragraph_index has {len(index)} rows for {len(paragraph_tokens)} paragraphs"
-        )
-    if len(index) and (index[:, 0].min() < 0 or index[:, 0].max() >= len(doc_ids)):
-        raise ValueError(f"paragraph_index refers to documents outside 0..{len(doc_ids) - 1}")
-    status(f"themes: scoring {len(index)} paragraphs against {len(definitions)} themes")
-    scorer = ThemeScorer(definitions, settings, analyze, encoder).fit(
-        paragraph_tokens, paragraph_vectors
-    )
-    scores = scorer.score(paragraph_tokens, paragraph_vectors, topic_scores)
-    labels = scorer.assign(scores)
-    themes, paragraphs = theme_tables(
-        doc_ids, index, paragraph_tokens, scores, labels, scorer.themes_
-    )
-    metrics = {
-        **share_metrics(Counter(labels), Counter(themes["theme"]), scorer.themes_),
-        "settings": scorer.settings_,
-        "evidence": evidence_kinds(scorer, paragraph_vectors, topic_scores),
-    }
-    return ThemeResult(themes=themes, paragraphs=paragraphs, terms=scorer.terms_, metrics=metrics)
-
-
 def theme_tables(
-    doc_ids: list[str],
+    doc_ids: Sequence[str],
     paragraph_index: np.ndarray,
-    paragraph_tokens: list[list[str]],
+    paragraph_tokens: Sequence[Sequence[str]],
     scores: np.ndarray,
     labels: list[str],
     names: list[str],
@@ -215,13 +210,13 @@ def theme_tables(
     )
     for k, name in enumerate(names):
         paragraphs[name] = scores[:, k]
-    themes = _article_table(doc_ids, index[:, 0], lengths, scores, labels, names)
+    themes = _article_table(list(doc_ids), index[:, 0], lengths, scores, labels, names)
     return themes, paragraphs
 
 
 def share_metrics(
     paragraph_counts: Mapping[str, int], document_counts: Mapping[str, int], names: list[str]
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """Numbers and shares of paragraphs and articles per theme (and ``none``), from the counts
     of their labels (the counts of several runs of articles add up).
 
@@ -242,14 +237,74 @@ def share_metrics(
     }
 
 
-def evidence_kinds(
-    scorer: ThemeScorer, paragraph_vectors: np.ndarray | None, topic_scores: np.ndarray | None
-) -> list[str]:
-    """The kinds of evidence the scores combined."""
-    semantic = paragraph_vectors is not None and scorer.prototypes_ is not None
-    return (
-        ["lexical"]
-        + (["tfidf"] if scorer.tfidf_ is not None else [])
-        + (["semantic"] if semantic else [])
-        + (["topic"] if topic_scores is not None else [])
-    )
+def theme_metrics(
+    scorer: ThemeScorer,
+    evidence: Iterable[str],
+    paragraph_counts: Mapping[str, int],
+    document_counts: Mapping[str, int],
+) -> dict[str, Any]:
+    """``theme_metrics.json``: the shares, the fitted scorer's settings and seed warnings, and
+    the kinds of ``evidence`` the scores combined."""
+    return {
+        **share_metrics(paragraph_counts, document_counts, scorer.themes_),
+        "settings": scorer.get_params(),
+        "evidence": sorted(evidence),
+        "seed_warnings": scorer.warnings_,
+    }
+
+
+def _check_index(paragraph_index: np.ndarray, n_paragraphs: int, n_docs: int) -> np.ndarray:
+    index = np.asarray(paragraph_index, dtype=np.int64).reshape(-1, 2)
+    if len(index) != n_paragraphs:
+        raise ValueError(f"paragraph_index has {len(index)} rows for {n_paragraphs} paragraphs")
+    if len(index) and (index[:, 0].min() < 0 or index[:, 0].max() >= n_docs):
+        raise ValueError(f"paragraph_index refers to documents outside 0..{n_docs - 1}")
+    return index
+
+
+def assign_themes(
+    doc_ids: Sequence[str],
+    paragraph_index: np.ndarray,
+    paragraph_tokens: Sequence[Sequence[str]],
+    themes: Mapping[str, ThemeSpec],
+    *,
+    paragraph_vectors: np.ndarray | None = None,
+    gloss_vectors: np.ndarray | None = None,
+    topic_scores: np.ndarray | None = None,
+    **scorer_params: Any,
+) -> ThemeResult:
+    """Score every paragraph against the themes and build the article profiles.
+
+    Parameters
+    ----------
+    doc_ids, paragraph_index
+        Document ids in corpus order; ``(document position, paragraph position)`` per paragraph.
+    paragraph_tokens : list of list of str
+        Final tokens of every paragraph (the text stage's output, in the same order).
+    themes : dict of str to ThemeSpec
+        The themes, in column order.
+    paragraph_vectors, gloss_vectors : ndarray of shape (n_paragraphs, dim), optional
+        Sentence vectors of the paragraphs and of their gloss (:meth:`ThemeScorer.fit`).
+    topic_scores : ndarray of shape (n_paragraphs, n_themes), optional
+        Share of each theme's seeded topic in each paragraph.
+    **scorer_params
+        Keyword parameters of :class:`ThemeScorer` (``threshold``, weights, ``analyze``,
+        ``encoder``, ``gloss_encoder``, ...).
+
+    Returns
+    -------
+    ThemeResult
+    """
+    index = _check_index(paragraph_index, len(paragraph_tokens), len(doc_ids))
+    status(f"themes: scoring {len(index)} paragraphs against {len(themes)} themes")
+    scorer = ThemeScorer(themes, **scorer_params)
+    scorer.fit(paragraph_tokens, paragraph_vectors, gloss_vectors)
+    evidence = scorer.evidence(paragraph_tokens, paragraph_vectors, gloss_vectors, topic_scores)
+    scores = scorer.combine(evidence)
+    labels = scorer.assign(scores)
+    names = scorer.themes_
+    table, paragraphs = theme_tables(doc_ids, index, paragraph_tokens, scores, labels, names)
+    metrics = theme_metrics(scorer, evidence, Counter(labels), Counter(table["theme"]))
+    terms = dict(zip(names, scorer.terms_, strict=True))
+    diagnostics = example_refs(scorer.diagnostics_, doc_ids, index)
+    return ThemeResult(table, paragraphs, terms, metrics, diagnostics)

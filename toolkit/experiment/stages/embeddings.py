@@ -58,6 +58,14 @@ def _term_model(backend: str, model: str) -> Encoder:
     return make_encoder(backend, quantize=False, model=model, batch_size=256)
 
 
+def whole_text_model(cfg: EmbeddingsConfig) -> Encoder:
+    """The sentence model over whole texts: for static input the fp32 encoder of its terms
+    (loaded already; the same vectors as the configured backend), else the configured one."""
+    if resolve_input(cfg.input, cfg.model) == "static":
+        return _term_model(cfg.term_backend, cfg.model)
+    return _model(cfg.model_dump_json())
+
+
 def encoder_for(
     cfg: EmbeddingsConfig | None, lexicon: LexiconConfig | None = None
 ) -> Encoder | None:

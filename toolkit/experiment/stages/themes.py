@@ -1,15 +1,18 @@
 """The themes stage: every paragraph and article scored against the configured themes.
 
-The theme scorer (terms, expansion, prototypes) is fitted on the client, on the sample's
-paragraphs; then each partition's paragraphs are scored by a task, which writes its rows of
-``themes.csv`` and ``theme_paragraphs.csv``; the client joins the partitions' rows into the two
-files a partition at a time. Every row depends on its own article only, so the joined files
-are those one table of every article would give.
+First each partition's gloss vectors (the context) are computed by a task
+(:mod:`~toolkit.experiment.stages.theme_context`). The theme scorer (terms, expansion,
+prototypes, seed diagnostics) is then fitted on the client, on the sample's paragraphs; each
+partition's paragraphs are scored by a task, which writes its rows of ``themes.csv`` and
+``theme_paragraphs.csv``; the client joins the partitions' rows into the two files a partition
+at a time. Every row depends on its own article only, so the joined files are those one table
+of every article would give. The seed diagnostics' example paragraphs are the sample's.
 """
 
 from __future__ import annotations
 
 import copy
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,18 +22,32 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from toolkit.embeddings import Encoder
+from toolkit.errors import ToolkitWarning
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions
-from toolkit.experiment.schema import ExperimentConfig
+from toolkit.experiment.schema import ExperimentConfig, ThemesConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import EmbeddingsStage
 from toolkit.experiment.stages.text import TextStage
+from toolkit.experiment.stages.theme_context import (
+    Rows,
+    context_vectors,
+    partition_rows,
+    theme_specs,
+    uses_gloss,
+)
 from toolkit.experiment.stages.topics import TopicsStage
-from toolkit.io import atomic_path, link_tree, read_csv, read_json, read_npy, write_csv, write_json
+from toolkit.io import atomic_path, link_tree, read_csv, read_json, write_csv, write_json
+from toolkit.lexicon import load_lexicon
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
-from toolkit.themes.stage import evidence_kinds, share_metrics, theme_tables
-
-TABLES = ("themes.csv", "theme_paragraphs.csv")
+from toolkit.themes.screen import SCREEN_Z
+from toolkit.themes.stage import (
+    example_refs,
+    read_diagnostics,
+    theme_metrics,
+    theme_tables,
+)
 
 
 @dataclass
@@ -57,9 +74,19 @@ class ThemesOutput:
     def metrics(self) -> dict[str, Any]:
         return read_json(self.folder / "theme_metrics.json")
 
+    @cached_property
+    def diagnostics(self) -> pd.DataFrame:
+        """Per theme and term: occurrences, support, weight, example paragraphs."""
+        return read_diagnostics(self.folder / "seed_diagnostics.csv")
+
     @property
     def theme_names(self) -> list[str]:
         return list(self.metrics["themes"])
+
+    @property
+    def warnings(self) -> list[str]:
+        """One message per ambiguous seed, with a suggestion."""
+        return list(self.metrics.get("seed_warnings", []))
 
 
 def paragraph_topic_scores(
@@ -88,30 +115,81 @@ def paragraph_topic_scores(
     return scores
 
 
+def scorer_params(cfg: ThemesConfig) -> dict[str, Any]:
+    """The ``themes.settings`` that are set, as :class:`ThemeScorer` keyword parameters (the
+    rest are the library's calibrated defaults)."""
+    params = cfg.settings.model_dump(exclude={"gloss"})
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def fit_scorer(
+    config: ExperimentConfig,
+    inputs: Inputs,
+    bounds: np.ndarray,
+    gloss: tuple[Encoder | None, Rows | None],
+) -> tuple[ThemeScorer, pd.DataFrame]:
+    """The scorer fitted on the sample's paragraphs, and its seed diagnostics with the example
+    paragraphs as ``doc_id#paragraph`` references."""
+    emb, text = inputs[EmbeddingsStage], inputs[TextStage]
+    positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
+    sample = text.sample(positions)
+    sample_index, tokens = sample.paragraph_units()
+    index = np.asarray(emb.embeddings.paragraph_index)
+    rows = np.ones(len(index), bool) if positions is None else np.isin(index[:, 0], positions)
+    encoder = emb.encoder
+    vectors = None if encoder is None else np.asarray(emb.embeddings.paragraph_vectors[rows])
+    gloss_encoder, source = gloss
+    gloss_vectors = None
+    if source is not None:
+        parts = range(len(text.partitions.files))
+        gloss_vectors = np.concatenate(
+            [partition_rows(source, i, bounds)[rows[bounds[i] : bounds[i + 1]]] for i in parts]
+        )
+    scorer = ThemeScorer(
+        theme_specs(config),
+        analyze=text.pipeline.transform_text,
+        encoder=encoder,
+        gloss_encoder=gloss_encoder,
+        **scorer_params(config.themes),
+    )
+    scorer.fit(tokens, vectors, gloss_vectors)
+    refs = example_refs(scorer.diagnostics_, sample.doc_ids, np.asarray(sample_index))
+    return scorer, refs
+
+
 def score_partition(
     job: Job,
     scorer: ThemeScorer,
     vectors: str | None,
+    gloss: Rows | None,
     bounds: np.ndarray,
     topic_scores: np.ndarray | None,
 ) -> dict[str, Any]:
     """Task: one partition's paragraphs scored, its rows of the two tables written as CSV.
 
-    ``vectors`` is the paragraph vectors' file; partition ``i``'s rows in it (and in
-    ``topic_scores``, every paragraph's, when topics weigh) are ``bounds[i]:bounds[i + 1]``.
+    ``vectors`` is the paragraph vectors' file, ``gloss`` where the gloss vectors are
+    (:func:`~toolkit.experiment.stages.theme_context.partition_rows`); partition ``i``'s rows
+    in them (and in ``topic_scores``, every paragraph's, when topics weigh) are
+    ``bounds[i]:bounds[i + 1]``.
     """
     doc_ids, paragraphs = read_tokens(job.sources[0])
     index = np.array([(d, p) for d, doc in enumerate(paragraphs) for p in range(len(doc))])
     tokens = [par for doc in paragraphs for par in doc]
     start, stop = int(bounds[job.number]), int(bounds[job.number + 1])
-    matrix = None if vectors is None else np.asarray(read_npy(vectors, mmap=True)[start:stop])
+    matrix = None if vectors is None else np.asarray(partition_rows(vectors, job.number, bounds))
+    context = None if gloss is None else np.asarray(partition_rows(gloss, job.number, bounds))
     topics = None if topic_scores is None else topic_scores[start:stop]
-    scores = scorer.score(tokens, matrix, topics)
+    evidence = scorer.evidence(tokens, matrix, context, topics)
+    scores = scorer.combine(evidence)
     labels = scorer.assign(scores)
     themes, table = theme_tables(doc_ids, index, tokens, scores, labels, scorer.themes_)
     write_csv(job.target, themes)
     write_csv(job.target.with_name(f"{job.target.name}.paragraphs"), table)
-    return {"paragraphs": Counter(labels), "documents": Counter(themes["theme"])}
+    return {
+        "paragraphs": Counter(labels),
+        "documents": Counter(themes["theme"]),
+        "evidence": sorted(evidence),
+    }
 
 
 def join_csv(parts: list[Path], target: Path) -> None:
@@ -127,33 +205,37 @@ def join_csv(parts: list[Path], target: Path) -> None:
 
 class ThemesStage(Stage[ThemesOutput]):
     name: ClassVar[str] = "themes"
-    version: ClassVar[int] = 4
+    version: ClassVar[int] = 6  # 5: gloss context and seed diagnostics; 6: with partitions
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
-    def settings(self, config: ExperimentConfig) -> dict[str, Any]:
-        return {**config.themes.model_dump(mode="json"), "sample": config.compute.sample}
+    def check(self, config: ExperimentConfig) -> None:
+        if uses_gloss(config):
+            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
 
-    def fit(self, config: ExperimentConfig, inputs: Inputs) -> tuple[ThemeScorer, bool]:
-        """The scorer fitted on the sample's paragraphs; and whether it used vectors."""
-        cfg, emb, text = config.themes, inputs[EmbeddingsStage], inputs[TextStage]
-        positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
-        _, tokens = text.sample(positions).paragraph_units()
-        index = np.asarray(emb.embeddings.paragraph_index)
-        rows = np.arange(len(index)) if positions is None else np.isin(index[:, 0], positions)
-        encoder = emb.encoder
-        vectors = None if encoder is None else np.asarray(emb.embeddings.paragraph_vectors[rows])
-        scorer = ThemeScorer(cfg.definitions, cfg.settings, text.pipeline.transform_text, encoder)
-        return scorer.fit(tokens, vectors), vectors is not None
+    def settings(self, config: ExperimentConfig) -> dict[str, Any]:
+        cfg = config.themes
+        settings = cfg.model_dump(mode="json")
+        # the library's defaults, resolved: a new calibration must not hit an old cache entry
+        settings["params"] = ThemeScorer(theme_specs(config), **scorer_params(cfg)).get_params()
+        if uses_gloss(config):
+            settings["screen_z"] = SCREEN_Z
+            settings["lexicon"] = {
+                **config.lexicon.model_dump(mode="json", exclude={"path"}),
+                "source": load_lexicon(config.lexicon.path).source,
+            }
+        settings["sample"] = config.compute.sample
+        return settings
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> ThemesOutput:
         emb, text = inputs[EmbeddingsStage], inputs[TextStage]
         index = np.asarray(emb.embeddings.paragraph_index)
-        topic_scores = paragraph_topic_scores(config, inputs, index)
-        scorer, semantic = self.fit(config, inputs)
-        # what a worker needs to score: not the encoder, nor the analysis of new text
+        bounds = np.searchsorted(index[:, 0], text.partitions.offsets)
+        gloss = context_vectors(config, inputs, bounds)
+        scorer, diagnostics = fit_scorer(config, inputs, bounds, gloss)
+        # what a worker needs to score: not the encoders, nor the analysis of new text
         scoring = copy.copy(scorer)
-        scoring.encoder, scoring.analyze = None, None
+        scoring.encoder, scoring.gloss_encoder, scoring.analyze = None, None, None
         work = inputs.work_folder()
         todo = jobs([text.partitions], work / "parts", "themes", ".csv")
         done = inputs.compute.map_partitions(
@@ -161,23 +243,24 @@ class ThemesStage(Stage[ThemesOutput]):
             todo,
             desc="themes: scoring",
             scorer=scoring,
-            vectors=str(emb.folder / "paragraph_vectors.npy") if semantic else None,
-            bounds=np.searchsorted(index[:, 0], text.partitions.offsets),
-            topic_scores=topic_scores,
+            vectors=None if emb.encoder is None else str(emb.folder / "paragraph_vectors.npy"),
+            gloss=gloss[1],
+            bounds=bounds,
+            topic_scores=paragraph_topic_scores(config, inputs, index),
         )
         out = work / "out"
         join_csv([job.target for job in todo], out / "themes.csv")
         parts = [job.target.with_name(f"{job.target.name}.paragraphs") for job in todo]
         join_csv(parts, out / "theme_paragraphs.csv")
+        evidence = {kind for d in done for kind in d["evidence"]}
         paragraphs = sum((Counter(d["paragraphs"]) for d in done), Counter())
         documents = sum((Counter(d["documents"]) for d in done), Counter())
-        metrics = {
-            **share_metrics(paragraphs, documents, scorer.themes_),
-            "settings": scorer.settings_,
-            "evidence": evidence_kinds(scorer, np.zeros(0) if semantic else None, topic_scores),
-        }
-        write_json(out / "theme_terms.json", scorer.terms_)
+        metrics = theme_metrics(scorer, evidence, paragraphs, documents)
+        write_json(out / "theme_terms.json", dict(zip(scorer.themes_, scorer.terms_, strict=True)))
         write_json(out / "theme_metrics.json", metrics)
+        write_csv(out / "seed_diagnostics.csv", diagnostics)
+        for message in scorer.warnings_:  # said again at the end of every run that uses them
+            warnings.warn(message, ToolkitWarning, stacklevel=2)
         return ThemesOutput(out)
 
     def save(self, output: ThemesOutput, folder: Path, config: ExperimentConfig) -> None:
