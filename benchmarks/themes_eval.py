@@ -59,7 +59,6 @@ from toolkit.io import read_jsonl, write_json  # noqa: E402
 from toolkit.lexicon import Glosser  # noqa: E402
 from toolkit.text import TextPipeline  # noqa: E402
 from toolkit.themes import ThemeScorer, ThemeSpec  # noqa: E402
-from toolkit.themes.screen import screen, screened_vectors  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 DEV = DATA / "theme_paragraphs_dev.jsonl"
@@ -115,7 +114,13 @@ class Dataset:
     """Labelled paragraphs (plus optional extra articles) fitted as a run would fit them."""
 
     def __init__(
-        self, path: Path, encoder: MemoEncoder, glosser: Glosser, extra: list, static=None
+        self,
+        path: Path,
+        encoder: MemoEncoder,
+        glosser: Glosser,
+        extra: list,
+        context_model: MemoEncoder | None = None,
+        static=None,
     ) -> None:
         rows = list(read_jsonl(path))
         self.name = path.name + ("+10kgnad" if extra else "")
@@ -135,31 +140,19 @@ class Dataset:
         cache = EmbeddingCache(default_cache_root(), encoder.fingerprint())
         self.vectors = encode_cached(encoder, texts, cache)
         self.gloss_encoder = None
-        # the gloss vectors are the sentence vectors of the glosses: cached as such
-        glosses = GlossEncoder(encoder, glosser).glosses(texts)
-        self.gloss_vectors = encode_cached(encoder, glosses, cache)
         if static is not None:
-            # as a run with the default static input: the embeddings' own vectors read the gloss
-            self.static = static().fit(texts)  # idf weights of this corpus, as a run's
-            self.static_vectors = self.static.encode(texts)
-            self.full_gloss_vectors = self.gloss_vectors
-
-    def screen(self, themes: dict, screen_z: float | None) -> dict:
-        """The context through the full model only where the screen passes (``None``: static
-        vectors as the context); returns the share of paragraphs that pass."""
-        if screen_z is None:
-            self.gloss_encoder, self.gloss_vectors = self.static, self.static_vectors
-            return {}
-        passed = screen(
-            self.tokens, themes, self.analyze, self.static_vectors, self.static, screen_z=screen_z
+            # the static gloss vectors (the embeddings' default input) as the context
+            self.gloss_encoder = static().fit(texts)  # idf weights of this corpus, as a run's
+            self.gloss_vectors = self.gloss_encoder.encode(texts)
+            return
+        # the gloss vectors are the sentence vectors of the glosses: cached as such
+        model = context_model or encoder
+        glosses = GlossEncoder(model, glosser).glosses(texts)
+        self.gloss_vectors = encode_cached(
+            model, glosses, EmbeddingCache(default_cache_root(), model.fingerprint())
         )
-        self.gloss_encoder = None
-        self.gloss_vectors = screened_vectors(self.full_gloss_vectors, passed)
-        labelled = np.array(self.labels) != "none"
-        return {
-            "passed_extra": float(passed[self.n_labelled :].mean()) if self.n_extra else None,
-            "passed_on_theme": float(passed[: self.n_labelled][labelled].mean()),
-        }
+        if context_model is not None:
+            self.gloss_encoder = MemoEncoder.for_gloss(context_model, glosser)
 
 
 def scorer_for(

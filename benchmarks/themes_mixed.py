@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from themes_eval import (  # noqa: E402
+    CLASSES,
     DEV,
     DEV2,
     DEV3,
@@ -55,7 +56,6 @@ from toolkit.embeddings import SentenceTransformerEncoder, make_encoder  # noqa:
 from toolkit.embeddings.inputs import input_encoder  # noqa: E402
 from toolkit.io import write_json  # noqa: E402
 from toolkit.lexicon import Glosser  # noqa: E402
-from toolkit.themes.screen import SCREEN_Z  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 GNAD_CSV = (
@@ -139,14 +139,17 @@ def main() -> None:
     )
     parser.add_argument(
         "--context",
-        choices=["gloss", "static", "cascade"],
-        default="cascade",
-        help="the context vectors: every paragraph's gloss through the full sentence model, "
-        "the static gloss vectors, or (the run's default) the full model where the static "
-        "screen passes (toolkit.themes.screen)",
+        choices=["gloss", "static"],
+        default="gloss",
+        help="the context vectors: every paragraph's gloss through the whole-text sentence "
+        "model (what a run does), or the static gloss vectors of the embeddings stage",
     )
     parser.add_argument(
-        "--screen-z", type=float, nargs="+", default=[SCREEN_Z], help="cascade: screen z-scores"
+        "--context-model",
+        choices=["sentence-transformers", "onnx-int8"],
+        default="sentence-transformers",
+        help="gloss: the model that reads the glosses (a run's: fp32, the vectors of "
+        "sentence-transformers; int8 shows what quantising would cost)",
     )
     args = parser.parse_args()
     if not GNAD_CSV.is_file():
@@ -156,7 +159,9 @@ def main() -> None:
     glosser = Glosser()
     gloss = MemoEncoder.for_gloss(encoder, glosser)
     gnad = read_gnad(GNAD_CSV)
-    static = None
+    static = context_model = None
+    if args.context == "gloss" and args.context_model == "onnx-int8":
+        context_model = MemoEncoder(make_encoder("onnx", quantize=True))
     if args.context != "gloss":
         terms = make_encoder("onnx", quantize=False)
 
@@ -166,44 +171,33 @@ def main() -> None:
     start = time.perf_counter()
     sets = {"alone": [], "mixed": []}
     for path in (DEV, DEV2) if args.no_check and not args.calibrate else (DEV, DEV2, DEV3):
-        sets["alone"].append(Dataset(path, encoder, glosser, [], static))
-        sets["mixed"].append(Dataset(path, encoder, glosser, gnad, static))
+        sets["alone"].append(Dataset(path, encoder, glosser, [], context_model, static))
+        sets["mixed"].append(Dataset(path, encoder, glosser, gnad, context_model, static))
     if args.calibrate:
         datasets = sets["alone"][:2] + sets["mixed"][:2]
         check = [sets["alone"][2], sets["mixed"][2], *sets["mixed"][:2]]
         chosen = calibrate(datasets, check, themes, encoder, gloss, args.max_share)
         write_json(RESULTS / "themes_calibration.json", chosen)
         return
-    screens = args.screen_z if args.context == "cascade" else [None]
-    results: dict = {"context": args.context, "screens": {}}
-    print(
-        "| screen z | file | alone macro-F1 | mixed macro-F1 | 10kGNAD themed (all / even / odd) "
-        "| passed: 10kGNAD / on-theme |"
-    )
-    print("|---|---|---|---|---|---|")
-    for screen_z in screens:
-        files = results["screens"][str(screen_z)] = {}
-        for alone, mixed in zip(sets["alone"], sets["mixed"], strict=True):
-            passed: dict = {}
-            if args.context != "gloss":
-                alone.screen(themes, screen_z)
-                passed = mixed.screen(themes, screen_z)
-            a = evaluate(alone, themes, encoder, gloss)
-            m = evaluate(mixed, themes, encoder, gloss)
-            if passed:
-                m["screen"] = passed
-            files[alone.name] = {"alone": a, "mixed": m}
-            shown = " / ".join(f"{v:.3f}" for v in passed.values()) if passed else ""
-            print(
-                f"| {screen_z} | {alone.name} | {a['macro_f1']:.3f} | {m['macro_f1']:.3f} | "
-                f"{m['gnad_share']:.3f} / {m['gnad_share_even']:.3f} / "
-                f"{m['gnad_share_odd']:.3f} | {shown} |",
-                flush=True,
-            )
+    name = args.context + ("" if static or context_model is None else "_int8")
+    results: dict = {"context": args.context, "context_model": args.context_model, "files": {}}
+    print("| file | alone macro-F1 | mixed macro-F1 | 10kGNAD themed (all / even / odd) |")
+    print("|---|---|---|---|")
+    for alone, mixed in zip(sets["alone"], sets["mixed"], strict=True):
+        a = evaluate(alone, themes, encoder, alone.gloss_encoder or gloss)
+        m = evaluate(mixed, themes, encoder, mixed.gloss_encoder or gloss)
+        results["files"][alone.name] = {"alone": a, "mixed": m}
+        print(
+            f"| {alone.name} | {a['macro_f1']:.3f} | {m['macro_f1']:.3f} | "
+            f"{m['gnad_share']:.3f} / {m['gnad_share_even']:.3f} / {m['gnad_share_odd']:.3f} |",
+            flush=True,
+        )
+        for label, row in zip(CLASSES, m["confusion"]["matrix"], strict=True):
+            print(f"    mixed {label:18s} {row}")
     results["seconds"] = round(time.perf_counter() - start, 1)
     if args.no_check:
         return  # the results file always holds the check
-    path = RESULTS / f"themes_mixed_{args.context}.json"
+    path = RESULTS / f"themes_mixed_{name}.json"
     write_json(path, results)
     print(f"\nwrote {path} ({results['seconds']} s)")
 

@@ -15,7 +15,7 @@ Examples
 >>> scorer = ThemeScorer({"arms": ThemeSpec("Rüstung", ["Munition"])}).fit([["munition"], ["x"]])
 >>> folder = tempfile.mkdtemp()
 >>> save_scorer(scorer, folder)
->>> load_scorer(folder, {"arms": ThemeSpec("Rüstung", ["Munition"])}).terms_
+>>> load_scorer(folder, {"arms": ThemeSpec("Rüstung", ["Munition"])}, ThemeScorer).terms_
 [{'munition': 1.0}]
 """
 
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from toolkit.errors import RunError
 from toolkit.io import read_json, read_npy, write_json, write_npy
@@ -32,14 +32,11 @@ from toolkit.themes.semantic import SimilarityEvidence
 from toolkit.themes.spec import ThemeSpec
 from toolkit.themes.tfidf import TfidfSpace
 
-if TYPE_CHECKING:
-    from toolkit.themes.scorer import ThemeScorer
-
 STATE = "theme_scorer.json"
 
 
-def save_scorer(scorer: ThemeScorer, folder: str | Path) -> None:
-    """Write a fitted scorer's state into ``folder``."""
+def save_scorer(scorer: Any, folder: str | Path) -> None:
+    """Write a fitted :class:`~toolkit.themes.scorer.ThemeScorer`'s state into ``folder``."""
     if not hasattr(scorer, "terms_"):
         raise RuntimeError("ThemeScorer is not fitted: call fit(paragraph_tokens) first")
     folder = Path(folder)
@@ -59,11 +56,13 @@ def save_scorer(scorer: ThemeScorer, folder: str | Path) -> None:
         write_npy(folder / f"theme_{kind}_prototypes.npy", evidence.prototypes_)
 
 
-def load_scorer(folder: str | Path, themes: Mapping[str, ThemeSpec], **params: Any) -> ThemeScorer:
-    """Inverse of :func:`save_scorer`; ``themes`` must name the same themes, ``params`` give the
-    callables (``analyze``, ``encoder``, ``gloss_encoder``) — the numbers come from the file."""
-    from toolkit.themes.scorer import ThemeScorer
-
+def load_scorer(
+    folder: str | Path, themes: Mapping[str, ThemeSpec], scorer_class: type, **params: Any
+) -> Any:
+    """Inverse of :func:`save_scorer`: a ``scorer_class`` (``ThemeScorer``, which passes itself,
+    so that this module stays below it) with the saved state; ``themes`` must name the same
+    themes, ``params`` give the callables (``analyze``, ``encoder``, ``gloss_encoder``) — the
+    numbers come from the file."""
     folder = Path(folder)
     path = folder / STATE
     if not path.is_file():
@@ -71,7 +70,7 @@ def load_scorer(folder: str | Path, themes: Mapping[str, ThemeSpec], **params: A
     state = read_json(path)
     if list(themes) != state["themes"]:
         raise ValueError(f"{path}: fitted for themes {state['themes']}, not {list(themes)}")
-    scorer = ThemeScorer(themes, **{**params, **state["params"]})
+    scorer = scorer_class(themes, **{**params, **state["params"]})
     scorer.themes_ = list(state["themes"])
     scorer.terms_ = [dict(terms) for terms in state["terms"]]
     scorer._splitter = CompoundSplitter(state["vocabulary"])

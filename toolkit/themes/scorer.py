@@ -370,7 +370,7 @@ class ThemeScorer:
     @classmethod
     def load(cls, folder: str | Path, themes: Mapping[str, ThemeSpec], **params) -> ThemeScorer:
         """Inverse of :meth:`save` (:func:`toolkit.themes.persist.load_scorer`)."""
-        return load_scorer(folder, themes, **params)
+        return load_scorer(folder, themes, cls, **params)
 
 
 def _check_rows(n: int, **arrays: np.ndarray | None) -> None:

@@ -58,11 +58,40 @@ def _term_model(backend: str, model: str) -> Encoder:
     return make_encoder(backend, quantize=False, model=model, batch_size=256)
 
 
+@functools.cache
+def _whole_text_model(backend: str, model: str) -> Encoder:
+    return make_encoder(backend, quantize=False, model=model)
+
+
+def embeddings_section(config: ExperimentConfig) -> EmbeddingsConfig:
+    """The embeddings section with ``input: auto`` resolved for this experiment.
+
+    The bundled English model reads the static gloss terms, unless the themes read the gloss
+    through the whole-text model anyway (themes configured, ``themes.settings.gloss`` on): then
+    it reads the gloss, and one pass of the model over every paragraph serves search, clusters
+    and themes (on 10kGNAD: label precision@10 0.649 against 0.644 with static input, clusters
+    NMI 0.487 against 0.489, free-text MRR 0.765 against 0.816 and 0.714 for BM25; the whole run
+    without the static pass, ``benchmarks/whole_run.py``). Any other model reads German.
+    """
+    cfg = config.embeddings
+    if cfg.backend == "lsa" or cfg.input != "auto":
+        return cfg
+    chosen = resolve_input(cfg.input, cfg.model)
+    if chosen == "static" and config.themes is not None and config.themes.settings.gloss:
+        chosen = "gloss"
+    return cfg.model_copy(update={"input": chosen})
+
+
 def whole_text_model(cfg: EmbeddingsConfig) -> Encoder:
-    """The sentence model over whole texts: for static input the fp32 encoder of its terms
-    (loaded already; the same vectors as the configured backend), else the configured one."""
+    """The sentence model over whole texts (the themes' context reads the gloss with it).
+
+    With static input the embeddings never run the model over whole texts: the term backend
+    serves, in fp32 (ONNX: the vectors of sentence-transformers, faster). Not int8: the themes
+    were calibrated on fp32 vectors and lose 0.01-0.04 macro-F1 on int8 ones
+    (``benchmarks/themes_mixed.py --context-model onnx-int8``). Otherwise the configured model.
+    """
     if resolve_input(cfg.input, cfg.model) == "static":
-        return _term_model(cfg.term_backend, cfg.model)
+        return _whole_text_model(cfg.term_backend, cfg.model)
     return _model(cfg.model_dump_json())
 
 
@@ -140,7 +169,7 @@ class EmbeddingsOutput:
             LsaEncoder.load(folder / "lsa"),
             read_npy(folder / "lsa" / "doc_vectors.npy", mmap=True),
             read_npy(folder / "lsa" / "paragraph_vectors.npy", mmap=True),
-            config.embeddings,
+            embeddings_section(config),
             config.lexicon,
             folder,
         )
@@ -264,7 +293,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def check(self, config: ExperimentConfig) -> None:
-        cfg = config.embeddings
+        cfg = embeddings_section(config)
         if cfg.backend == "lsa":
             return
         check_downloadable(resolve_model(cfg.model))
@@ -272,7 +301,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
-        cfg = config.embeddings
+        cfg = embeddings_section(config)
         settings = cfg.model_dump(mode="json", exclude={"threads", "device"})
         if cfg.backend != "lsa":
             settings["model_hash"] = model_hash(resolve_model(cfg.model))
@@ -288,7 +317,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
         return settings
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> EmbeddingsOutput:
-        cfg = config.embeddings
+        cfg = embeddings_section(config)
         lsa = fit_lsa(config, inputs)
         work = inputs.work_folder()
         out = work / "out"

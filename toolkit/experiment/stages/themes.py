@@ -27,7 +27,11 @@ from toolkit.errors import ToolkitWarning
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions
 from toolkit.experiment.schema import ExperimentConfig, ThemesConfig
 from toolkit.experiment.stages.base import Inputs, Stage
-from toolkit.experiment.stages.embeddings import EmbeddingsStage
+from toolkit.experiment.stages.embeddings import (
+    EmbeddingsStage,
+    embeddings_section,
+    whole_text_model,
+)
 from toolkit.experiment.stages.text import TextStage
 from toolkit.experiment.stages.theme_context import (
     Rows,
@@ -41,7 +45,6 @@ from toolkit.io import atomic_path, link_tree, read_csv, read_json, write_csv, w
 from toolkit.lexicon import load_lexicon
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
-from toolkit.themes.screen import SCREEN_Z
 from toolkit.themes.stage import (
     example_refs,
     read_diagnostics,
@@ -205,7 +208,7 @@ def join_csv(parts: list[Path], target: Path) -> None:
 
 class ThemesStage(Stage[ThemesOutput]):
     name: ClassVar[str] = "themes"
-    version: ClassVar[int] = 6  # 5: gloss context and seed diagnostics; 6: with partitions
+    version: ClassVar[int] = 6  # 5: gloss context and seed diagnostics; 6: partitions
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
@@ -219,7 +222,7 @@ class ThemesStage(Stage[ThemesOutput]):
         # the library's defaults, resolved: a new calibration must not hit an old cache entry
         settings["params"] = ThemeScorer(theme_specs(config), **scorer_params(cfg)).get_params()
         if uses_gloss(config):
-            settings["screen_z"] = SCREEN_Z
+            settings["context_model"] = whole_text_model(embeddings_section(config)).fingerprint()
             settings["lexicon"] = {
                 **config.lexicon.model_dump(mode="json", exclude={"path"}),
                 "source": load_lexicon(config.lexicon.path).source,
@@ -231,7 +234,7 @@ class ThemesStage(Stage[ThemesOutput]):
         emb, text = inputs[EmbeddingsStage], inputs[TextStage]
         index = np.asarray(emb.embeddings.paragraph_index)
         bounds = np.searchsorted(index[:, 0], text.partitions.offsets)
-        gloss = context_vectors(config, inputs, bounds)
+        gloss = context_vectors(config, inputs)
         scorer, diagnostics = fit_scorer(config, inputs, bounds, gloss)
         # what a worker needs to score: not the encoders, nor the analysis of new text
         scoring = copy.copy(scorer)
