@@ -8,14 +8,16 @@ numbers of passages, that many passages of its label at random, and a date in 20
 articles are written as JSON lines. The same ``--seed`` gives the same corpus.
 
 Run: the stages that scale (corpus, text, topics, embeddings, themes, search; the embeddings
-on the fast path by default: static vectors of the English gloss terms, ``--input static``)
+on the fast path by default: static vectors of the English gloss terms, ``--input static``;
+the themes' context then sends every paragraph's gloss through the whole-text model, unless
+``--no-themes-gloss``: seeds, expansion and TF-IDF only, the fast path of the themes)
 with a ``compute`` section (``--workers``, ``--sample``, ``--partition-size``, ``--shard-size``)
 on a LocalCluster, one stage after the other: each stage is a new ``execute`` in a new client
-process on the cluster, whose workers are restarted first, and finds the earlier stages in the
-stage cache; so the peak memory of the client (which fits the models) and of each worker is the
-stage's own (psutil, every half second). Per stage: wall seconds (the manifest's), articles per
-second and those peaks. With ``--workers 2 1`` the same corpus runs on two and on one worker
-(separate caches): the speed-up per stage. After the run, query latency of ``similar`` and
+process on a new cluster, and finds the earlier stages in the stage cache; so the peak memory of
+the client (which fits the models) and of each worker is the stage's own (psutil, every half
+second). Per stage: wall seconds (the manifest's), articles per second and those peaks. With
+``--workers 2 1`` the same corpus runs on two and on one worker (separate caches): the speed-up
+per stage. After the run, query latency of ``similar`` and
 ``search`` (p50 over 50 queries each).
 
 The machine has two cores shared with other jobs: times are upper bounds; memory is not
@@ -132,7 +134,7 @@ def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[st
         "text": {"extra_stopwords": ["standard", "derstandard"]},
         "topics": {"num_topics": 9, "seeded": False, "stability_seeds": 1},
         "embeddings": {"backend": args.backend, "input": args.input},
-        "themes": THEMES,
+        "themes": THEMES if args.themes_gloss else {**THEMES, "settings": {"gloss": False}},
         "search": {"mode": "hybrid"},
     }
     return {
@@ -170,35 +172,35 @@ def run_stages(
     """Every stage on a LocalCluster of ``workers``, one more per run, into ``results``
     (``report()`` after each stage: a run that does not finish keeps what it reached).
 
-    Each run is a new client process (``--child``) on the cluster, whose workers are restarted
-    first, so every peak is that stage's own (a stage finds the earlier ones in the cache)."""
-    compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
+    Each run is a new client process (``--child``) on a new cluster, so every peak is that
+    stage's own (a stage finds the earlier ones in the cache). A new cluster, not a restart of
+    the workers: after the text stage a restart waited for the workers for 120 s in vain."""
     cache = work / f"cache-{workers}"
-    try:
-        for count in range(1, len(STAGES) + 1):
-            stage = STAGES[count - 1]
-            compute.client.restart()
+    for count in range(1, len(STAGES) + 1):
+        stage = STAGES[count - 1]
+        compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
+        try:
             pids = set(compute.client.run(os.getpid).values())
             spec = config(corpus, args, STAGES[:count])
             spec["compute"]["scheduler"] = compute.client.scheduler.address
             folder = work / f"run-{workers}-{stage}"
             run = {"config": spec, "out": str(folder), "cache": str(cache)}
             memory = stage_in_a_new_client(run, pids)
-            manifest = json.loads((folder / "manifest.json").read_text())
-            seconds = manifest["stages"][stage]["seconds"]
-            results[stage] = {
-                "seconds": seconds,
-                "docs_per_second": round(args.docs / seconds, 1),
-                **memory,
-            }
-            print(f"workers {workers} {stage}: {results[stage]}", flush=True)
-            report()
-            if count < len(STAGES):
-                shutil.rmtree(folder)
-        results["queries"] = query_latency(folder)
+        finally:
+            compute.close()
+        manifest = json.loads((folder / "manifest.json").read_text())
+        seconds = manifest["stages"][stage]["seconds"]
+        results[stage] = {
+            "seconds": seconds,
+            "docs_per_second": round(args.docs / seconds, 1),
+            **memory,
+        }
+        print(f"workers {workers} {stage}: {results[stage]}", flush=True)
         report()
-    finally:
-        compute.close()
+        if count < len(STAGES):
+            shutil.rmtree(folder)
+    results["queries"] = query_latency(folder)
+    report()
 
 
 def child(spec_path: Path) -> None:
@@ -255,6 +257,12 @@ def main() -> None:
     parser.add_argument("--shard-size", type=int, default=250_000)
     parser.add_argument("--backend", default="sentence-transformers")
     parser.add_argument("--input", default="static", help="static: the fast path (gloss terms)")
+    parser.add_argument(
+        "--no-themes-gloss",
+        dest="themes_gloss",
+        action="store_false",
+        help="themes without the English-gloss context (no whole-text model over every paragraph)",
+    )
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work", type=Path, default=None, help="temporary folder (default: tmp)")
