@@ -30,7 +30,11 @@ def blocks(text: str, language: str) -> list[str]:
 
 def commands(text: str) -> list[str]:
     """The ``toolkit`` command lines of the bash blocks, comments removed."""
-    lines = [line.split("  #")[0].strip() for block in blocks(text, "bash") for line in block.splitlines()]
+    lines = [
+        line.split("  #")[0].strip()
+        for block in blocks(text, "bash")
+        for line in block.splitlines()
+    ]
     return [line for line in lines if line.startswith("toolkit ")]
 
 
@@ -56,8 +60,12 @@ def test_every_command_of_using_it_runs(demo_run: Path, tmp_path: Path) -> None:
         if args[:2] == ["runs", "list"]:
             args.append(str(demo_run.parent))
         result = subprocess.run(
-            [sys.executable, "-m", "toolkit", *args], cwd=ROOT, env=env, capture_output=True,
-            text=True, timeout=900,
+            [sys.executable, "-m", "toolkit", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
         )
         assert result.returncode == 0, f"{line}\n{result.stderr[-2000:]}"
         assert result.stdout.strip(), f"{line} printed nothing"
@@ -73,7 +81,7 @@ def test_the_python_blocks_run(demo_run: Path, monkeypatch: pytest.MonkeyPatch) 
         'toolkit.run_experiment("experiments/demo.yaml")', f"toolkit.load_run({str(demo_run)!r})"
     )
     namespace: dict = {}
-    exec(first, namespace)  # noqa: S102 - the README's own example
-    exec(code[1], namespace)  # noqa: S102
+    exec(first, namespace)  # the README's own example
+    exec(code[1], namespace)
     assert set(namespace["labels"]) <= {"membership", "none"}
     assert "membership" in namespace["labels"]
