@@ -81,7 +81,7 @@ def test_the_python_blocks_run(demo_run: Path, monkeypatch: pytest.MonkeyPatch) 
         'toolkit.run_experiment("experiments/demo.yaml")', f"toolkit.load_run({str(demo_run)!r})"
     )
     namespace: dict = {}
-    exec(first, namespace)
+    exec(first, namespace)  # the README's own example
     exec(code[1], namespace)
     assert set(namespace["labels"]) <= {"membership", "none"}
     assert "membership" in namespace["labels"]

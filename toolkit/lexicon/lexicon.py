@@ -79,7 +79,7 @@ def missing_dictionary(path: Path) -> LexiconNotFoundError:
         f"German-English dictionary not found at {path}. Install it with "
         "`apt-get install trans-de-en` (Debian/Ubuntu; it provides /usr/share/trans/de-en), "
         "point `lexicon.path` to another file in the Ding format, or turn the English gloss "
-        "off (`embeddings.input: german`)."
+        "off (`embeddings.input: german` and, with themes, `themes.settings.gloss: false`)."
     )
 
 
@@ -280,7 +280,7 @@ def load_lexicon(path: str | Path = DEFAULT_PATH, cache_dir: str | Path | None =
     >>> load_lexicon("/no/such/file")
     Traceback (most recent call last):
     ...
-    toolkit.lexicon.lexicon.LexiconNotFoundError: German-English dictionary not found at /no/such/file. Install it with `apt-get install trans-de-en` (Debian/Ubuntu; it provides /usr/share/trans/de-en), point `lexicon.path` to another file in the Ding format, or turn the English gloss off (`embeddings.input: german`).
+    toolkit.lexicon.lexicon.LexiconNotFoundError: German-English dictionary not found at /no/such/file. Install it with `apt-get install trans-de-en` (Debian/Ubuntu; it provides /usr/share/trans/de-en), point `lexicon.path` to another file in the Ding format, or turn the English gloss off (`embeddings.input: german` and, with themes, `themes.settings.gloss: false`).
     """  # noqa: E501
     path = Path(path).expanduser()
     if not path.is_file():
