@@ -89,8 +89,31 @@ def read_diagnostics(path: str | Path) -> pd.DataFrame:
     return read_csv(path, dtype=TEXT_COLUMNS).fillna(dict.fromkeys(TEXT_COLUMNS, ""))
 
 
+class ThemeReadings:
+    """What the stage's output says beyond its tables, for an output held in memory
+    (:class:`ThemeResult`) or read from a run folder on demand (the experiment's themes
+    output): both have ``metrics`` and ``diagnostics``."""
+
+    metrics: dict
+    diagnostics: pd.DataFrame
+
+    @property
+    def theme_names(self) -> list[str]:
+        """The configured themes, in column order."""
+        return list(self.metrics["themes"])
+
+    @property
+    def warnings(self) -> list[str]:
+        """One message per ambiguous seed, with a suggestion (printed at the end of a run)."""
+        return list(self.metrics.get("seed_warnings", []))
+
+    def format_diagnostics(self, theme: str | None = None) -> str:
+        """The seed diagnostics as text for the terminal (one theme, or all)."""
+        return format_seed_diagnostics(self.diagnostics, theme)
+
+
 @dataclass
-class ThemeResult:
+class ThemeResult(ThemeReadings):
     """The output of :func:`assign_themes` (columns documented in the module docstring).
 
     Attributes
@@ -112,20 +135,6 @@ class ThemeResult:
     terms: dict
     metrics: dict
     diagnostics: pd.DataFrame
-
-    @property
-    def theme_names(self) -> list[str]:
-        """The configured themes, in column order."""
-        return list(self.metrics["themes"])
-
-    @property
-    def warnings(self) -> list[str]:
-        """One message per ambiguous seed, with a suggestion (printed at the end of a run)."""
-        return list(self.metrics.get("seed_warnings", []))
-
-    def format_diagnostics(self, theme: str | None = None) -> str:
-        """The seed diagnostics as text for the terminal (one theme, or all)."""
-        return format_seed_diagnostics(self.diagnostics, theme)
 
     def save(self, folder: str | Path) -> None:
         """Write the four files of the stage into ``folder``."""

@@ -46,6 +46,7 @@ from toolkit.lexicon import load_lexicon
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
 from toolkit.themes.stage import (
+    ThemeReadings,
     example_refs,
     read_diagnostics,
     theme_metrics,
@@ -54,7 +55,7 @@ from toolkit.themes.stage import (
 
 
 @dataclass
-class ThemesOutput:
+class ThemesOutput(ThemeReadings):
     """The stage's files in ``folder``; the tables are read when first asked for."""
 
     folder: Path
@@ -81,15 +82,6 @@ class ThemesOutput:
     def diagnostics(self) -> pd.DataFrame:
         """Per theme and term: occurrences, support, weight, example paragraphs."""
         return read_diagnostics(self.folder / "seed_diagnostics.csv")
-
-    @property
-    def theme_names(self) -> list[str]:
-        return list(self.metrics["themes"])
-
-    @property
-    def warnings(self) -> list[str]:
-        """One message per ambiguous seed, with a suggestion."""
-        return list(self.metrics.get("seed_warnings", []))
 
 
 def paragraph_topic_scores(
