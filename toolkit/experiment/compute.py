@@ -14,6 +14,11 @@ A task writes its partition's files itself, atomically (temporary name, then a r
 returns a small summary; a worker that dies mid-task leaves no half-written file, and the
 scheduler runs its tasks again elsewhere.
 
+Every task runs with the BLAS library held to one thread (:class:`OneBlasThread`), here as on a
+worker: OpenBLAS sums a matrix-vector product in a different order with two threads than with
+one, and a Dask worker's BLAS has one thread while this process's has one per core, so a
+paragraph's theme score would otherwise change in its last digits with where it was computed.
+
 Examples
 --------
 >>> LocalCompute().map_partitions(pow, [1, 2, 3], desc="squares", exp=2)
@@ -26,9 +31,11 @@ import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Protocol, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import Field
+from threadpoolctl import threadpool_limits
 
 from toolkit.experiment.section import Section
 from toolkit.progress import bar, status
@@ -86,6 +93,24 @@ class Compute(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class OneBlasThread(Generic[R]):
+    """``fn`` called with BLAS (numpy's, scipy's) held to one thread for the call.
+
+    The numbers a task computes must not depend on where it runs (module docstring); torch
+    keeps its own threads, set by its encoder. Picklable, so it travels to a Dask worker.
+
+    >>> OneBlasThread(pow)(2, exp=3)
+    8
+    """
+
+    fn: Callable[..., R]
+
+    def __call__(self, partition: Any, **shared: Any) -> R:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self.fn(partition, **shared)
+
+
 class LocalCompute:
     """Here, in this process: a loop over the partitions with a progress bar."""
 
@@ -93,9 +118,10 @@ class LocalCompute:
         self, fn: Callable[..., R], partitions: Sequence[Any], *, desc: str, **shared: Any
     ) -> list[R]:
         results = []
+        task = OneBlasThread(fn)
         with bar(len(partitions), desc, unit="partition") as progress:
             for partition in partitions:
-                results.append(fn(partition, **shared))
+                results.append(task(partition, **shared))
                 progress.update(1)
         return results
 
@@ -186,7 +212,8 @@ class DaskCompute:
         }
         token = uuid.uuid4().hex[:8]
         keys = [f"{desc}-{i}-{token}".replace(" ", "_") for i in range(len(partitions))]
-        futures = client.map(fn, list(partitions), key=keys, pure=False, **scattered)
+        task = OneBlasThread(fn)
+        futures = client.map(task, list(partitions), key=keys, pure=False, **scattered)
         try:
             self._wait(futures, desc)
             return client.gather(futures)
