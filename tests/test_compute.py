@@ -17,7 +17,7 @@ from threadpoolctl import threadpool_info
 from toolkit.corpus import Document
 from toolkit.corpus.parquet import read_document, write_partitions
 from toolkit.experiment import Run, config_from_mapping, execute, load_config
-from toolkit.experiment.compute import DaskCompute, LocalCompute, make_compute
+from toolkit.experiment.compute import THREAD_CAPS, DaskCompute, LocalCompute, make_compute
 from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
 from toolkit.text.parquet import read_paragraph_row, write_tokens
 
@@ -73,6 +73,10 @@ def blas_threads(_: object) -> list[int]:
     return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
 
 
+def thread_caps(_: object) -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in THREAD_CAPS}
+
+
 def test_tasks_run_with_one_blas_thread_here_and_on_a_worker(cluster: DaskCompute) -> None:
     """Two BLAS threads sum in another order than one: a task's numbers would depend on
     where it ran (a worker's BLAS has one thread, this process's one per core)."""
@@ -82,6 +86,9 @@ def test_tasks_run_with_one_blas_thread_here_and_on_a_worker(cluster: DaskComput
     assert {
         n for threads in cluster.map_partitions(blas_threads, [0, 1], desc="t") for n in threads
     } == {1}
+    # nor does a worker start with other thread caps than this process (torch's among them)
+    here = thread_caps(None)
+    assert cluster.map_partitions(thread_caps, [0, 1], desc="t") == [here, here]
 
 
 def test_local_compute_maps_in_order() -> None:

@@ -471,3 +471,39 @@ def test_recommend_num_topics_rule():
     assert recommend_num_topics(summary.drop(columns="topics.stability")).num_topics == 50
     with pytest.raises(ValueError, match="coherence_c_npmi"):
         recommend_num_topics(summary.drop(columns="topics.coherence_c_npmi"))
+
+
+SAVE_LDA = """
+import sys
+from pathlib import Path
+from gensim.corpora import Dictionary
+from gensim.models import LdaModel
+from toolkit.topics.result import save_lda
+texts = [["nato", "beitritt", "ukraine"], ["munition", "rüstung", "fabrik"]] * 5
+words = Dictionary(texts)
+model = LdaModel([words.doc2bow(t) for t in texts], num_topics=2, id2word=words,
+                 random_state=0, alpha="auto")
+model.lifecycle_events = model.state.lifecycle_events = words.lifecycle_events = None
+save_lda(model, Path(sys.argv[1]) / "lda.model")
+"""
+
+
+def test_gensim_files_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    """gensim lists the attributes it stores apart in set order; two processes with other
+    hash seeds would pickle the same model differently."""
+    import subprocess
+    import sys
+
+    from gensim.models import LdaModel
+
+    for seed in ("1", "2"):
+        (tmp_path / seed).mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", SAVE_LDA, str(tmp_path / seed)], env=env, check=True)
+    names = sorted(p.name for p in (tmp_path / "1").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "2").iterdir())
+    assert "lda.model.state" in names and "lda.model.id2word" in names
+    for name in names:
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes(), name
+    model = LdaModel.load(str(tmp_path / "1" / "lda.model"))
+    assert model.num_topics == 2 and model.id2word.token2id["nato"] >= 0

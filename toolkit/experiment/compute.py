@@ -40,6 +40,8 @@ from threadpoolctl import threadpool_limits
 from toolkit.experiment.section import Section
 from toolkit.progress import bar, status
 
+# what Dask sets in a new worker's environment that the toolkit sets itself (_connect)
+THREAD_CAPS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 P = TypeVar("P")
 R = TypeVar("R")
 
@@ -182,19 +184,26 @@ class DaskCompute:
         return self._client
 
     def _connect(self) -> Any:
+        import dask
         from distributed import Client, LocalCluster
 
         if self.scheduler != "local":
             client = Client(self.scheduler)
             self._owned.append(client)
             return client
-        cluster = LocalCluster(
-            n_workers=self.workers or os.cpu_count() or 1,
-            threads_per_worker=1,
-            processes=True,
-            memory_limit=self.memory_limit or "auto",
-            dashboard_address=":0",
-        )
+        # Dask starts workers with OMP, MKL and OpenBLAS capped at one thread, this process has
+        # one per core: a worker's torch would multiply in another order than this process's.
+        # The toolkit sets threads itself (torch per encoder, BLAS per task: OneBlasThread).
+        environ = dask.config.get("distributed.nanny.pre-spawn-environ")
+        environ = {k: v for k, v in environ.items() if k not in THREAD_CAPS}
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+            cluster = LocalCluster(
+                n_workers=self.workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                memory_limit=self.memory_limit or "auto",
+                dashboard_address=":0",
+            )
         client = Client(cluster)
         self._owned += [client, cluster]
         return client

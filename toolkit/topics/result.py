@@ -122,7 +122,7 @@ class TopicsResult:
                 if part is not None:
                     part.lifecycle_events = None
             with tempfile.TemporaryDirectory(dir=folder) as tmp:
-                self.model.save(str(Path(tmp) / "lda.model"))
+                save_lda(self.model, Path(tmp) / "lda.model")
                 io.copy_tree_atomic(tmp, folder / "gensim")
 
     @staticmethod
@@ -161,3 +161,26 @@ class TopicsResult:
             over_time=over_time,
             idf=io.read_npy(idf_path) if idf_path.is_file() else None,
         )
+
+
+def save_lda(model: Any, path: Path) -> None:
+    """gensim's ``LdaModel.save`` files, written the same way by every process.
+
+    gensim gathers the attributes it stores apart in a set and pickles them as a list in that
+    set's order, which changes with the process's hash seed: the same model would be written
+    as other bytes by the next run. Here they are listed in sorted order; ``LdaModel.load``
+    reads the files as its own.
+    """
+    from gensim.utils import SaveLoad, pickle
+
+    if model.state is not None:
+        model.state.save(f"{path}.state")
+    pickle(model.id2word, f"{path}.id2word")
+    apart = ["expElogbeta", "sstats"]
+    for name in ("alpha", "eta"):  # as gensim: learnt ('auto') or not one vector
+        value = getattr(model, name)
+        if isinstance(value, str) or (isinstance(value, np.ndarray) and value.ndim != 1):
+            apart.append(name)
+    SaveLoad.save(
+        model, str(path), separately=sorted(apart), ignore=["dispatcher", "id2word", "state"]
+    )
