@@ -15,7 +15,8 @@ with a ``compute`` section (``--workers``, ``--sample``, ``--partition-size``, `
 on a LocalCluster, one stage after the other: each stage is a new ``execute`` in a new client
 process on a new cluster, and finds the earlier stages in the stage cache; so the peak memory of
 the client (which fits the models) and of each worker is the stage's own (psutil, every half
-second). Per stage: wall seconds (the manifest's), articles per second and those peaks. With
+second; for the client also its anonymous memory apart, ``RssAnon``, without the pages of the
+files it maps). Per stage: wall seconds (the manifest's), articles per second and those peaks. With
 ``--workers 2 1`` the same corpus runs on two and on one worker (separate caches): the speed-up
 per stage. After the run, query latency of ``similar`` and
 ``search`` (p50 over 50 queries each).
@@ -95,13 +96,25 @@ def write_corpus(path: Path, n_docs: int, seed: int) -> dict[str, Any]:
     return {"documents": n_docs, "words": words, "bytes": path.stat().st_size, "seed": seed}
 
 
+def anonymous_bytes(pid: int) -> int:
+    """The process's anonymous resident memory (``RssAnon``): what it holds itself, without
+    the pages of files it maps, which the system can drop and read again."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 class MemoryWatch:
-    """Peak resident memory of some processes (``pids()``, asked again at every poll)."""
+    """Peak resident memory of some processes (``pids()``, asked again at every poll): all
+    resident pages, and the anonymous ones apart."""
 
     def __init__(self, pids: Any, interval: float = 0.5) -> None:
         self.pids = pids
         self.interval = interval
         self.peaks: dict[int, int] = {}
+        self.anonymous: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -110,9 +123,11 @@ class MemoryWatch:
             for pid in self.pids():
                 try:
                     rss = psutil.Process(pid).memory_info().rss
-                except psutil.Error:
+                    anonymous = anonymous_bytes(pid)
+                except (psutil.Error, OSError):
                     continue
                 self.peaks[pid] = max(self.peaks.get(pid, 0), rss)
+                self.anonymous[pid] = max(self.anonymous.get(pid, 0), anonymous)
             self._stop.wait(self.interval)
 
     def __enter__(self) -> MemoryWatch:
@@ -123,9 +138,10 @@ class MemoryWatch:
         self._stop.set()
         self._thread.join()
 
-    def peak_mb(self, pids: set[int]) -> list[int]:
-        """The peaks of ``pids`` in MB, largest first."""
-        return sorted((round(self.peaks[p] / 2**20) for p in pids if p in self.peaks), reverse=True)
+    def peak_mb(self, pids: set[int], anonymous: bool = False) -> list[int]:
+        """The peaks of ``pids`` in MB (of the anonymous pages only), largest first."""
+        peaks = self.anonymous if anonymous else self.peaks
+        return sorted((round(peaks[p] / 2**20) for p in pids if p in peaks), reverse=True)
 
 
 def config(corpus: Path, args: argparse.Namespace, stages: list[str]) -> dict[str, Any]:
@@ -162,6 +178,7 @@ def stage_in_a_new_client(spec: dict[str, Any], workers: set[int]) -> dict[str, 
             raise RuntimeError(f"the client of {spec['out']} exited with {child.returncode}")
     return {
         "client_peak_mb": watch.peak_mb({child.pid})[0],
+        "client_anonymous_peak_mb": watch.peak_mb({child.pid}, anonymous=True)[0],
         "worker_peak_mb": watch.peak_mb(workers),
     }
 

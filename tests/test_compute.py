@@ -18,7 +18,12 @@ from toolkit.corpus import Document
 from toolkit.corpus.parquet import read_document, write_partitions
 from toolkit.experiment import Run, config_from_mapping, execute, load_config
 from toolkit.experiment.compute import THREAD_CAPS, DaskCompute, LocalCompute, make_compute
-from toolkit.experiment.partitions import PartitionedSequence, Partitions, sample_positions
+from toolkit.experiment.partitions import (
+    PartitionedSequence,
+    Partitions,
+    sample_positions,
+    stack_npy,
+)
 from toolkit.text.parquet import read_paragraph_row, write_tokens
 
 # The demo corpus (51 articles) in partitions of 8, fitted on a sample of 40 of them (clusters
@@ -236,3 +241,21 @@ def test_10kgnad_on_a_local_cluster_writes_the_same_files(
     assert [n for n in named if not filecmp.cmp(here / n, there / n, shallow=False)] == []
     same_artifacts(here, there)
     assert Run(there).manifest["compute"]["scheduler"] == "local"
+
+
+def test_partition_arrays_are_stacked_a_partition_at_a_time(tmp_path: Path) -> None:
+    """The stacked file holds every partition's rows in order, column 0 shifted; empty
+    partitions are skipped; the file is an ordinary .npy."""
+    import numpy as np
+
+    parts = []
+    for number, rows in enumerate((3, 0, 2)):
+        path = tmp_path / f"p{number}.npy"
+        np.save(path, np.arange(rows * 2, dtype=np.int32).reshape(rows, 2))
+        parts.append(path)
+    stack_npy(parts, tmp_path / "all.npy", shifts=[0, 3, 3])
+    stacked = np.load(tmp_path / "all.npy", allow_pickle=False)
+    assert stacked.dtype == np.int32
+    assert stacked.tolist() == [[0, 1], [2, 3], [4, 5], [3, 1], [5, 3]]
+    stack_npy(parts[:1], tmp_path / "one.npy")
+    assert np.load(tmp_path / "one.npy").tolist() == [[0, 1], [2, 3], [4, 5]]

@@ -150,25 +150,6 @@ def write_npy(path: str | Path, array: np.ndarray) -> None:
     write_bytes(path, buffer.getvalue())
 
 
-@contextlib.contextmanager
-def npy_writer(path: str | Path, shape: tuple[int, ...], dtype: Any) -> Iterator[np.ndarray]:
-    """Yield a writable memory map of a new ``.npy`` file; it appears at ``path`` when the block
-    succeeds. Arrays larger than memory are written a block of rows at a time.
-
-    >>> import tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "v.npy"
-    >>> with npy_writer(path, (2, 3), np.float32) as out:
-    ...     out[:] = 1.0
-    >>> read_npy(path).sum()
-    np.float32(6.0)
-    """
-    with atomic_path(path) as tmp:
-        array = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.dtype(dtype), shape=shape)
-        yield array
-        array.flush()
-        del array
-
-
 def link_or_copy(source: str | Path, destination: str | Path) -> None:
     """Give ``destination`` the content of ``source``, atomically: a hard link where the file
     system allows it (a partition of a large corpus is not stored twice), else a copy."""

@@ -29,7 +29,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from toolkit.errors import RunError
-from toolkit.io import link_or_copy, npy_writer, read_json, read_npy, write_json
+from toolkit.io import atomic_path, link_or_copy, read_json, read_npy, write_json
 
 INDEX = "partitions.json"
 T = TypeVar("T")
@@ -138,18 +138,25 @@ class Once:
 
 
 def stack_npy(sources: Sequence[Path], target: Path, shifts: Sequence[int] | None = None) -> None:
-    """Concatenate the ``.npy`` arrays of the partitions into one file, a partition at a time
-    (memory holds one partition, never the whole array). With ``shifts``, column 0 of
-    partition ``i`` is shifted by ``shifts[i]`` (local document positions become global)."""
-    arrays = [read_npy(path, mmap=True) for path in sources]
-    rows = sum(len(a) for a in arrays)
-    with npy_writer(target, (rows, *arrays[0].shape[1:]), arrays[0].dtype) as out:
-        start = 0
-        for number, array in enumerate(arrays):
-            out[start : start + len(array)] = array
+    """Concatenate the ``.npy`` arrays of the partitions into one file, a partition at a time.
+
+    Memory holds one partition, never the whole array: each is read, appended and dropped,
+    through plain reads and writes (a memory map of the target would keep every page written
+    resident in this process until the end). With ``shifts``, column 0 of partition ``i`` is
+    shifted by ``shifts[i]`` (local document positions become global).
+    """
+    headers = [read_npy(path, mmap=True) for path in sources]  # shapes only: no data is read
+    rows = sum(len(a) for a in headers)
+    dtype, tail = headers[0].dtype, headers[0].shape[1:]
+    del headers
+    header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": False}
+    with atomic_path(target) as tmp, open(tmp, "wb") as out:
+        np.lib.format.write_array_header_1_0(out, {**header, "shape": (rows, *tail)})
+        for number, path in enumerate(sources):
+            array = np.ascontiguousarray(read_npy(path), dtype=dtype)
             if shifts is not None and len(array):
-                out[start : start + len(array), 0] += shifts[number]
-            start += len(array)
+                array[:, 0] += shifts[number]
+            out.write(array.tobytes())
 
 
 def sample_positions(total: int, size: int | None, seed: int) -> np.ndarray | None:
