@@ -173,7 +173,7 @@ def save_lda(model: Any, path: Path) -> None:
     """
     from gensim.utils import SaveLoad, pickle
 
-    if model.state is not None:
+    if getattr(model, "state", None) is not None:
         model.state.save(f"{path}.state")
     pickle(model.id2word, f"{path}.id2word")
     apart = ["expElogbeta", "sstats"]
