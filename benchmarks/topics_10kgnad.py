@@ -142,17 +142,6 @@ def sklearn_nmf_fits(
     return fits, assignment
 
 
-def per_topic_npmi(ev: Evaluator, topics: list[list[str]]) -> list[float]:
-    """c_npmi of each topic's top 10 words (the evaluator's mean is their mean)."""
-    from gensim.models import CoherenceModel
-
-    words = [list(t[:10]) for t in topics]
-    model = CoherenceModel(
-        topics=words, texts=ev.tokens, dictionary=ev.dictionary, coherence="c_npmi", topn=10
-    )
-    return [round(float(x), 3) for x in model.get_coherence_per_topic()]
-
-
 def references(ev: Evaluator, docs: list[Document], seeds: list[int]) -> list[dict[str, Any]]:
     """scikit-learn NMF as the peers run it, and on the articles without their boilerplate."""
     cleaned = BoilerplateFilter().fit(docs).transform(docs)
@@ -163,7 +152,8 @@ def references(ev: Evaluator, docs: list[Document], seeds: list[int]) -> list[di
     ):
         tick = time.perf_counter()
         row = {"candidate": name, **scores(ev, *sklearn_nmf_fits(ev, seeds, tokens))}
-        row["c_npmi_per_topic"] = per_topic_npmi(ev, ev.map_topics(row["top_words"]).topics)
+        mapped = ev.map_topics(row["top_words"]).topics
+        row["c_npmi_per_topic"] = [round(x, 3) for x in ev.coherence_per_topic(mapped, "c_npmi")]
         rows.append({**row, "own_c_npmi": None, "seconds": time.perf_counter() - tick})
         print(f"{name}: c_npmi={row['c_npmi']:.3f} per topic {row['c_npmi_per_topic']}")
     return rows

@@ -182,9 +182,17 @@ class Evaluator:
         Topics with fewer than two known words cannot be scored and are left out; NaN
         per-topic scores (a pair never seen together in ``c_v``) are ignored.
         """
+        scores = np.asarray(self.coherence_per_topic(topics, measure, top_n), dtype=float)
+        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+
+    def coherence_per_topic(
+        self, topics: Sequence[Sequence[str]], measure: str, top_n: int = 10
+    ) -> list[float]:
+        """The gensim coherence of each topic that has at least two words (see
+        :meth:`coherence`, their mean)."""
         usable = [list(t[:top_n]) for t in topics if len(t) >= 2]
         if not usable:
-            return float("nan")
+            return []
         model = CoherenceModel(
             topics=usable,
             texts=self.tokens,
@@ -193,8 +201,7 @@ class Evaluator:
             topn=top_n,
             processes=1,
         )
-        scores = np.asarray(model.get_coherence_per_topic(), dtype=float)
-        return float(np.nanmean(scores)) if np.isfinite(scores).any() else float("nan")
+        return [float(x) for x in model.get_coherence_per_topic()]
 
     def partition(self, assignment: Sequence[int], outlier: int | None = -1) -> dict[str, float]:
         """NMI and V-measure of a document partition against the labels, and its outlier share.
