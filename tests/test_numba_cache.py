@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -52,3 +54,56 @@ def test_import_umap_restores_numba_decorators() -> None:
     before = numba.njit
     import_umap()
     assert numba.njit is before
+
+
+# UMAP's numba runs a parallel function, then torch is imported: the OpenMP libraries mapped
+OPENMP_SCRIPT = textwrap.dedent(
+    """
+    import json, numba
+    from toolkit.numba_cache import import_umap
+    import_umap()
+
+    @numba.njit(parallel=True)
+    def total(n):
+        s = 0
+        for i in numba.prange(n):
+            s += i
+        return s
+
+    total(100)
+    import torch
+    with open("/proc/self/maps") as maps:
+        gomp = sorted({line.split()[-1] for line in maps if "libgomp" in line})
+    print(json.dumps({"layer": numba.threading_layer(), "gomp": gomp, "torch": torch.__file__}))
+    """
+)
+
+
+def openmp_after_umap(layer: str | None) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
+    if layer:
+        env["NUMBA_THREADING_LAYER"] = layer
+    out = subprocess.run(
+        [sys.executable, "-c", OPENMP_SCRIPT],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=300,
+    )
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads /proc/self/maps")
+def test_numba_leaves_torch_the_openmp_it_ships() -> None:
+    """After UMAP's numba ran, torch still binds to its own libgomp, not the system's: bound to
+    the system's, it encoded 10x slower and gave other vectors (numba_cache docstring)."""
+    ours = openmp_after_umap(None)
+    assert ours["layer"] == "workqueue"
+    torch_dir = str(Path(ours["torch"]).parent)
+    assert any(path.startswith(torch_dir) for path in ours["gomp"]), ours
+    assert [path for path in ours["gomp"] if "site-packages" not in path] == []
+    # numba's own choice (a user's NUMBA_THREADING_LAYER is kept): OpenMP, the system's library
+    numba_omp = openmp_after_umap("default")
+    assert numba_omp["layer"] == "omp"
+    assert [path for path in numba_omp["gomp"] if "site-packages" not in path] != []
