@@ -97,7 +97,7 @@ def openmp_after_umap(layer: str | None) -> dict:
 @pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads /proc/self/maps")
 def test_numba_leaves_torch_the_openmp_it_ships() -> None:
     """After UMAP's numba ran, torch still binds to its own libgomp, not the system's: bound to
-    the system's, it encoded 10x slower and gave other vectors (numba_cache docstring)."""
+    the system's, it encoded 13x slower and gave other vectors (numba_cache docstring)."""
     ours = openmp_after_umap(None)
     assert ours["layer"] == "workqueue"
     torch_dir = str(Path(ours["torch"]).parent)

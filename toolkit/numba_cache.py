@@ -10,10 +10,11 @@ cannot cache (closures over dynamic globals) are compiled as before.
 
 It also keeps numba off OpenMP. Numba's default OpenMP threading layer loads the system's
 ``libgomp.so.1``; torch, imported later in the same process, then binds to that library
-instead of the one it ships. Measured: sentence-transformers encoded 10x slower after a UMAP
-fit in such a process and its vectors differed at 1e-7, so a run's themes depended on whether
-UMAP or the encoder ran first in the process. Numba's ``workqueue`` layer loads no OpenMP; UMAP
-runs on one thread here anyway (a seeded UMAP is single-threaded).
+instead of the one it ships. Measured (``benchmarks/openmp_order.py``): sentence-transformers
+encoded 13x slower after a UMAP fit in such a process and its vectors differed at 1e-7, so a
+run's themes depended on whether UMAP or the encoder ran first in the process. Numba's
+``workqueue`` layer loads no OpenMP; UMAP runs on one thread here anyway (a seeded UMAP is
+single-threaded).
 """
 
 from __future__ import annotations
