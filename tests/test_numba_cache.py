@@ -24,17 +24,22 @@ SCRIPT = textwrap.dedent(
 )
 
 
-def fit_seconds(env: dict[str, str]) -> float:
-    """Seconds of the first UMAP fit in a new process."""
+def last_line(script: str, env: dict[str, str]) -> str:
+    """The last line ``script`` prints, run in a new process with ``env``."""
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env=env,
         check=True,
-        timeout=900,
+        timeout=900,  # a first UMAP compile on two cores takes about a minute
     )
-    return float(out.stdout.split()[-1])
+    return out.stdout.splitlines()[-1]
+
+
+def fit_seconds(env: dict[str, str]) -> float:
+    """Seconds of the first UMAP fit in a new process."""
+    return float(last_line(SCRIPT, env))
 
 
 @pytest.mark.slow
@@ -83,15 +88,7 @@ def openmp_after_umap(layer: str | None) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
     if layer:
         env["NUMBA_THREADING_LAYER"] = layer
-    out = subprocess.run(
-        [sys.executable, "-c", OPENMP_SCRIPT],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-        timeout=300,
-    )
-    return json.loads(out.stdout.splitlines()[-1])
+    return json.loads(last_line(OPENMP_SCRIPT, env))
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").is_file(), reason="reads /proc/self/maps")
