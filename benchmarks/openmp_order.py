@@ -25,7 +25,6 @@ and writes ``benchmarks/results/openmp_order.json``.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
@@ -38,6 +37,7 @@ import numpy as np
 from toolkit.io import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
+
 DATA = Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared")
 GNAD = DATA / "corpora" / "10kgnad" / "test.csv"
 CASES = {
@@ -46,14 +46,15 @@ CASES = {
     "UMAP first, the toolkit's layer": (True, None),
 }
 
-# one case, in its own process: argv = articles, umap (0/1), where to write the vectors
+# one case, in its own process: argv = articles, umap (0/1), where to write the vectors, the
+# repository, the 10kGNAD file
 CASE = """
 import json, sys, time
 import numpy as np
 articles, umap_first, out = int(sys.argv[1]), sys.argv[2] == "1", sys.argv[3]
 sys.path.insert(0, sys.argv[4])
-from openmp_order import read_articles
-texts = read_articles(articles)
+from benchmarks.peers.systems import read_labelled_csv
+texts = read_labelled_csv(sys.argv[5])[0][:articles]
 layer = "-"
 if umap_first:
     import numba
@@ -73,23 +74,12 @@ print(json.dumps({"seconds": seconds, "layer": layer, "openmp": gomp}))
 """
 
 
-def read_articles(limit: int) -> list[str]:
-    """The first ``limit`` article texts of the 10kGNAD test split."""
-    texts = []
-    with open(GNAD, encoding="utf-8", newline="") as handle:
-        for row in csv.reader(handle, delimiter=";", quotechar="'"):
-            texts.append(row[1])
-            if len(texts) >= limit:
-                break
-    return texts
-
-
 def run_case(articles: int, umap_first: bool, layer: str | None, out: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_THREADING_LAYER"}
     env["TOOLKIT_QUIET"] = "1"
     if layer:
         env["NUMBA_THREADING_LAYER"] = layer
-    args = [str(articles), "1" if umap_first else "0", str(out), str(Path(__file__).parent)]
+    args = [str(articles), "1" if umap_first else "0", str(out), str(ROOT), str(GNAD)]
     done = subprocess.run(
         [sys.executable, "-c", CASE, *args], capture_output=True, text=True, env=env, check=True
     )

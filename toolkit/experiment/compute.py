@@ -192,8 +192,8 @@ class DaskCompute:
             self._owned.append(client)
             return client
         # Dask starts workers with OMP, MKL and OpenBLAS capped at one thread, this process has
-        # one per core: a worker's torch would multiply in another order than this process's.
-        # The toolkit sets threads itself (torch per encoder, BLAS per task: OneBlasThread).
+        # one per core; the toolkit sets threads itself (torch per encoder, BLAS per task:
+        # OneBlasThread), so a worker starts with this process's thread settings.
         environ = dask.config.get("distributed.nanny.pre-spawn-environ")
         environ = {k: v for k, v in environ.items() if k not in THREAD_CAPS}
         with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
