@@ -51,6 +51,10 @@ TEXT = {"extra_stopwords": ["standard", "derstandard"]}  # as experiments/10kgna
 # (name, text pipeline changes, topic model changes): one change each against the default
 CANDIDATES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("default", {}, {}),
+    ("words by relevance alone (no coherent choice)", {}, {"word_candidates": 0}),
+    ("coherent choice among 20", {}, {"word_candidates": 20}),
+    ("coherent choice among 50", {}, {"word_candidates": 50}),
+    ("no phrases, coherent choice", {"phrases": False}, {}),
     ("boilerplate kept", {"boilerplate": False}, {}),
     ("words by probability (relevance 1.0)", {}, {"relevance": 1.0}),
     ("relevance 0.6", {}, {"relevance": 0.6}),

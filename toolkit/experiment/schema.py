@@ -158,6 +158,12 @@ class TopicsConfig(Section):
     relevance: float = Field(
         0.8, ge=0, le=1, description="rank topic words by relevance with this weight (1: p(w|k))"
     )
+    word_candidates: int = Field(
+        30,
+        ge=0,
+        description="choose each topic's first coherence_top_n words for co-occurrence among "
+        "its this many best-ranked (coherence_top_n or fewer: rank alone)",
+    )
     period: Literal["year", "quarter", "month", "day"] = "month"
 
 

@@ -28,13 +28,8 @@ import pandas as pd
 
 from toolkit.progress import status
 from toolkit.text.tokenized import TokenizedCorpus
-from toolkit.topics.base import (
-    TopicModel,
-    normalize_rows,
-    top_words,
-    word_relevance,
-    word_shares,
-)
+from toolkit.topics.base import TopicModel, normalize_rows, top_words
+from toolkit.topics.coherent import word_ranking
 from toolkit.topics.evaluators import (
     Coherence,
     Diversity,
@@ -144,10 +139,11 @@ class TopicModeler:
     seed_confidence : float, default 0.9
         Share of a seeded topic's prior mass on its seed terms.
     relevance : float, default 0.8
-        Words are ranked by relevance with this weight (see
-        :func:`~toolkit.topics.base.word_relevance`; 1: by probability) in the topic table,
-        the labels and every evaluation. On 10kGNAD (K = 9) 0.8 against 1.0: c_v 0.66 vs
-        0.63, diversity 0.89 vs 0.78, c_npmi 0.080 vs 0.074 under the peers' evaluator.
+        Words are ranked by relevance with this weight (1: by probability; see
+        :func:`~toolkit.topics.base.word_relevance`) in the topic table, labels and evaluations.
+    word_candidates : int, default 30
+        The first ``coherence_top_n`` words are chosen for co-occurrence among this many
+        best-ranked (:mod:`toolkit.topics.coherent`; ``coherence_top_n`` or fewer: by rank).
     top_n : int, default 20
         Words per topic in the topic table.
     coherence : sequence of {"c_npmi", "c_v", "u_mass"}, default all three
@@ -189,6 +185,7 @@ class TopicModeler:
         workers: int | None = None,
         seed_confidence: float = 0.9,
         relevance: float = 0.8,
+        word_candidates: int = 30,
         top_n: int = 20,
         coherence: Sequence[str] = ("c_npmi", "c_v", "u_mass"),
         coherence_top_n: int = 10,
@@ -203,6 +200,7 @@ class TopicModeler:
         self.unit = unit
         self.seed_confidence = seed_confidence
         self.relevance = relevance
+        self.word_candidates = word_candidates
         self.top_n = top_n
         self.coherence = tuple(coherence)
         self.coherence_top_n = coherence_top_n
@@ -331,18 +329,17 @@ class TopicModeler:
         index, texts = modelling_units(corpus, self.unit)
         self._check(texts)
         prior = self._prior(corpus, themes, analyze)
-        make_model = partial(
-            self.spec.build,
-            eta=prior.eta if prior else None,
-            seed_ids=prior.seed_ids if prior else None,
-        )
+        eta, seed_ids = (prior.eta, prior.seed_ids) if prior else (None, None)
+        make_model = partial(self.spec.build, eta=eta, seed_ids=seed_ids)
         status(f"topics: fitting {self.spec.model} on {len(texts)} {self.unit}s")
         tick = time.perf_counter()
         model = make_model(self.seed).fit(texts, corpus.dictionary)
         timings = {"fit_seconds": time.perf_counter() - tick}
         doc_topics, unit_topics, unit_index = self._shares(model, corpus, index, texts)
         vocabulary = [corpus.dictionary[i] for i in range(len(corpus.dictionary))]
-        rank = partial(word_relevance, shares=word_shares(texts, vocabulary), weight=self.relevance)
+        rank = word_ranking(
+            texts, vocabulary, self.relevance, self.coherence_top_n, self.word_candidates
+        )
         scores = rank(model.topic_word_)
         words = top_words(scores, vocabulary, max(self.coherence_top_n, DIVERSITY_TOP_N))
         metrics = self._describe(corpus, len(texts), model, prior)

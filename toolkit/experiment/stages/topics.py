@@ -76,8 +76,9 @@ def unit_file(target: Path, name: str) -> Path:
 
 class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
-    # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per partition
-    version: ClassVar[int] = 3
+    # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per
+    # partition; 4: the first words chosen for coherence
+    version: ClassVar[int] = 4
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
