@@ -30,7 +30,9 @@ The machine is shared with other jobs: say what the load was (``load_average`` b
 each point is in the JSON); times are upper bounds and the ratios are what to read.
 
 Run: ``TOOLKIT_DATA=../shared python benchmarks/whole_run.py [--sizes 1028,100000]``; writes
-``benchmarks/results/whole_run.json``.
+``benchmarks/results/whole_run.json``. ``--set KEY=VALUE`` (repeatable) runs the cold and warm
+points with config overrides (``--set embeddings.backend=onnx --set embeddings.quantize=false``:
+the fp32 ONNX model), ``--out`` names another JSON file.
 """
 
 from __future__ import annotations
@@ -218,8 +220,9 @@ def size_points(
             corpus, empty / "cache", empty / "runs", folder / f"new-{size}", [], empty / "numba"
         )
     run_cache = folder / f"cache-{size}"
-    out["cold"] = toolkit_point(corpus, machine, run_cache, folder / f"cold-{size}", [], numba)
-    out["warm"] = toolkit_point(corpus, machine, run_cache, folder / f"warm-{size}", [], numba)
+    sets = args.overrides
+    out["cold"] = toolkit_point(corpus, machine, run_cache, folder / f"cold-{size}", sets, numba)
+    out["warm"] = toolkit_point(corpus, machine, run_cache, folder / f"warm-{size}", sets, numba)
     out["warm_over_cold"] = round(out["warm"]["wall_seconds"] / out["cold"]["wall_seconds"], 3)
     if args.bertopic_max is None or size <= args.bertopic_max:
         out["bertopic"] = bertopic_point(corpus, folder / f"bertopic-{size}")
@@ -248,11 +251,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora")
     parser.add_argument("--scratch", type=Path, default=None, help="parent of the work folder")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+        help="config override of every cold and warm toolkit point (repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     args.before_sizes = {int(s) for s in args.before_sizes.split(",") if s}
     sizes = [int(s) for s in args.sizes.split(",")]
     result: dict[str, Any] = {"config": str(CONFIG.relative_to(ROOT)), "cpus": os.cpu_count()}
     result["term_table"] = args.table
+    result["overrides"] = args.overrides
     with tempfile.TemporaryDirectory(prefix="whole-run-", dir=args.scratch) as scratch:
         folder = Path(scratch)
         machine, numba = folder / "machine", folder / "numba"
