@@ -100,6 +100,19 @@ def test_ctfidf_respects_n_words_and_rejects_bad_input() -> None:
     assert label_clusters(np.array([-1, -1]), [["a"], ["b"]], 3).empty
 
 
+def test_label_words_are_chosen_for_co_occurrence_among_the_best_weighted() -> None:
+    # "wien" outweighs "spiel" in cluster 0 but never shares a window with "tor"
+    docs = [["tor", "spiel", "trainer", "tor"]] * 3 + [["wien"] * 4] + [["bank", "euro"]] * 3
+    labels = np.array([0, 0, 0, 0, 1, 1, 1])
+    by_weight = label_clusters(labels, docs, n_words=3, word_candidates=0)
+    chosen = label_clusters(labels, docs, n_words=3, word_candidates=4)
+    assert by_weight.query("cluster == 0").word.tolist() == ["tor", "wien", "spiel"]
+    assert chosen.query("cluster == 0").word.tolist() == ["tor", "spiel", "trainer"]
+    # the weights stay each word's c-TF-IDF weight
+    weight = by_weight.set_index(["cluster", "word"])["weight"]
+    assert chosen.set_index(["cluster", "word"])["weight"][(0, "spiel")] == weight[(0, "spiel")]
+
+
 def test_cluster_names_cover_clusters_without_words() -> None:
     table = label_clusters(np.array([0, 0, 1, -1]), [["nato", "gipfel"], ["nato"], [], ["x"]], 3)
     assert cluster_names(table, clusters=[-1, 0, 1]) == {0: "nato, gipfel", 1: "cluster 1"}

@@ -1,4 +1,5 @@
-"""Describe clusters by their most distinctive words (class-based TF-IDF)."""
+"""Describe clusters by their most distinctive words (class-based TF-IDF), the first ten chosen
+for co-occurrence as a topic's are (:mod:`toolkit.topics.coherent`)."""
 
 from __future__ import annotations
 
@@ -7,17 +8,25 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from toolkit.topics.coherent import WindowCounts, coherent_choice, npmi
+
 LABEL_COLUMNS = ["cluster", "rank", "word", "weight"]
 
 
-def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int) -> pd.DataFrame:
+def label_clusters(
+    labels: np.ndarray, doc_tokens: list[list[str]], n_words: int, word_candidates: int = 30
+) -> pd.DataFrame:
     """Top words of every cluster by class-based TF-IDF.
 
     All tokens of a cluster's documents form one class document. The weight of word ``t`` in
     class ``c`` is ``tf(t, c) * log(1 + A / f(t))``: ``tf`` is the count of ``t`` in ``c``
     divided by the number of tokens in ``c``, ``A`` the mean number of tokens per class and
     ``f(t)`` the count of ``t`` over all classes. Words frequent everywhere get a low weight.
-    Outliers (label -1) are left out of every count. Ties are broken alphabetically.
+    Outliers (label -1) are left out of every count. Ties are broken alphabetically. The first
+    ``n_words`` (at most ten) are then chosen among the ``word_candidates`` best for their NPMI
+    with each other in windows of ten tokens of ``doc_tokens``
+    (:func:`~toolkit.topics.coherent.coherent_choice`; no more candidates than words: by weight
+    alone); ``weight`` stays the c-TF-IDF weight.
 
     Parameters
     ----------
@@ -27,6 +36,8 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
         Each document's tokens, already free of stopwords.
     n_words : int
         Words per cluster.
+    word_candidates : int
+        Best-weighted words the first ``n_words`` (at most ten) are chosen from.
 
     Returns
     -------
@@ -56,6 +67,7 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
             {"cluster": int, "rank": int, "word": str, "weight": float}
         )
     mean_class_size = sum(totals.values()) / len(non_empty)
+    choose = _CoherentChoice(doc_tokens, list(totals), word_candidates, min(n_words, 10))
     rows = []
     for cluster in non_empty:
         counter = counts[cluster]
@@ -65,9 +77,34 @@ def label_clusters(labels: np.ndarray, doc_tokens: list[list[str]], n_words: int
             for word, count in counter.items()
         ]
         scored.sort(key=lambda item: (-item[0], item[1]))
-        for rank, (weight, word) in enumerate(scored[:n_words], start=1):
+        for rank, (weight, word) in enumerate(choose(scored)[:n_words], start=1):
             rows.append((cluster, rank, word, float(weight)))
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
+
+
+class _CoherentChoice:
+    """A cluster's ``(weight, word)`` list, best first -> the same list with its first ``n``
+    words chosen for co-occurrence among the ``candidates`` best."""
+
+    def __init__(
+        self, doc_tokens: list[list[str]], words: list[str], candidates: int, n: int
+    ) -> None:
+        self.candidates, self.n = candidates, n
+        self.index = {word: i for i, word in enumerate(words)}
+        self.windows: WindowCounts | None = None
+        if candidates > n:
+            ids = [[self.index.get(t, -1) for t in tokens] for tokens in doc_tokens]
+            self.windows = WindowCounts(ids, len(words))
+
+    def __call__(self, scored: list[tuple[float, str]]) -> list[tuple[float, str]]:
+        pool = scored[: self.candidates]
+        if self.windows is None or len(pool) <= self.n:
+            return scored
+        ids = np.array([self.index[word] for _, word in pool])
+        pair = npmi(self.windows.counts(ids), self.windows.n_windows)
+        chosen = coherent_choice(pair, self.n)
+        rest = sorted(set(range(len(scored))) - set(chosen))
+        return [scored[i] for i in chosen + rest]
 
 
 def _class_counts(labels: np.ndarray, doc_tokens: list[list[str]]) -> dict[int, Counter]:

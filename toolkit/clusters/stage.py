@@ -96,6 +96,7 @@ def fit_clusters(
     assign_outliers: bool = False,
     layout: bool = True,
     label_words: int = 8,
+    word_candidates: int = 30,
     seed: int = 0,
     true_labels: list[str | None] | None = None,
 ) -> ClusterResult:
@@ -105,8 +106,10 @@ def fit_clusters(
     ``doc_tokens`` give the labels; ``method`` … ``min_samples`` are those of
     :func:`~toolkit.clusters.cluster.fit_cluster_labels`; ``assign_outliers`` gives HDBSCAN's
     outliers their nearest cluster; ``layout`` adds 2-D coordinates for plots; ``label_words``
-    class-based TF-IDF words label each cluster; ``seed`` seeds UMAP, k-means and silhouette;
-    ``true_labels`` (None where unknown) give NMI, ARI and V-measure.
+    class-based TF-IDF words label each cluster, chosen for co-occurrence among its
+    ``word_candidates`` best (:func:`~toolkit.clusters.label.label_clusters`); ``seed`` seeds
+    UMAP, k-means and silhouette; ``true_labels`` (None where unknown) give NMI, ARI and
+    V-measure.
 
     Examples
     --------
@@ -134,7 +137,7 @@ def fit_clusters(
     if assign_outliers:
         labels = assign_nearest(reduced, labels)
     coords = layout_2d(vectors, reduction, seed) if layout else np.full((n_docs, 2), np.nan)
-    table = label_clusters(labels, doc_tokens, label_words)
+    table = label_clusters(labels, doc_tokens, label_words, word_candidates)
     metrics = cluster_metrics(reduced, labels, true_labels, seed)
     layout_method = ("umap" if plan["method"] == "umap" else "pca") if layout else None
     metrics.update(num_docs=n_docs, outlier_share=float(noise.mean()), reduce=plan)

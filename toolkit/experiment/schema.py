@@ -246,6 +246,9 @@ class ClustersConfig(Section):
     assign_outliers: bool = False
     layout: bool = Field(True, description="also compute a 2-D UMAP layout for plots")
     label_words: int = Field(8, ge=1)
+    word_candidates: int = Field(
+        30, ge=0, description="choose the label words for co-occurrence among this many best"
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ def _column(parts: Any, name: str) -> list[Any]:
 
 class ClustersStage(Stage[ClusterResult]):
     name: ClassVar[str] = "clusters"
-    version: ClassVar[int] = 2
+    version: ClassVar[int] = 3  # 3: label words chosen for co-occurrence
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
