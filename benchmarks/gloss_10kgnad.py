@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from search_10kgnad import free_text, label_precision, load_docs, tune  # noqa: E402
 
-from toolkit.clusters import cluster_metrics, combine_vectors, reduce_vectors  # noqa: E402
+from toolkit.clusters import Reduction, cluster_metrics, combine_vectors, reduce_vectors  # noqa: E402
 from toolkit.clusters.cluster import fit_cluster_labels  # noqa: E402
 from toolkit.embeddings import (  # noqa: E402
     LsaEncoder,
@@ -57,12 +57,8 @@ from toolkit.embeddings import (  # noqa: E402
 )
 from toolkit.embeddings.gloss import GlossEncoder  # noqa: E402
 from toolkit.embeddings.static import StaticTermEncoder  # noqa: E402
-from toolkit.experiment.schema import (  # noqa: E402
-    ClustersConfig,
-    ReduceConfig,
-    SearchConfig,
-    TextConfig,
-)
+from toolkit.experiment.schema import TextConfig  # noqa: E402
+from toolkit.experiment.stages.text import text_params  # noqa: E402
 from toolkit.io import read_json, read_jsonl, write_json  # noqa: E402
 from toolkit.lexicon import Glosser, Lexicon  # noqa: E402
 from toolkit.search import SearchIndex  # noqa: E402
@@ -101,11 +97,10 @@ def make_encoder(name: str, lexicon: Lexicon) -> Any:
 
 def cluster_nmi(vectors: np.ndarray, labels: list[str], seeds: int) -> dict[str, float]:
     """k-means NMI at k = 20 after UMAP 5-D, mean and sd over seeds 0 .. seeds-1."""
-    config = ClustersConfig(method="kmeans", num_clusters=20)
     scores = []
     for seed in range(seeds):
-        reduced = reduce_vectors(vectors, ReduceConfig(), seed)
-        assigned, _ = fit_cluster_labels(reduced, config, seed)
+        reduced = reduce_vectors(vectors, Reduction(), seed)
+        assigned, _ = fit_cluster_labels(reduced, method="kmeans", num_clusters=20, seed=seed)
         scores.append(cluster_metrics(reduced, assigned, labels, seed)["nmi"])
     return {"mean": float(np.mean(scores)), "sd": float(np.std(scores)), "seeds": scores}
 
@@ -141,7 +136,7 @@ def evaluate(name: str, encoder: Any, shared: dict[str, Any], seeds: int) -> dic
     seconds["embed_corpus"] = time.perf_counter() - start
     dense = embeddings.doc_vectors
     ids = [d.id for d in docs]
-    index = SearchIndex.build(ids, doc_tokens, SearchConfig(), dense, lsa=lsa.doc_vectors)
+    index = SearchIndex().fit(ids, doc_tokens, dense, lsa=lsa.doc_vectors)
     start = time.perf_counter()
     queries = list(read_jsonl(DATA / "search_queries_dev.jsonl"))
     vectors = encoder.encode([q["query"] for q in queries])
@@ -221,7 +216,7 @@ def shared_inputs() -> dict[str, Any]:
     """Documents, labels, text pipeline tokens, LSA (as the embeddings stage fits it)."""
     start = time.perf_counter()
     docs = load_docs()
-    pipeline = TextPipeline(TextConfig())
+    pipeline = TextPipeline(**text_params(TextConfig()))
     tokenized = pipeline.fit_transform(docs)
     lsa_encoder = LsaEncoder(dims=200, seed=0)
     lsa = embed_tokens(tokenized, lsa_encoder)
