@@ -30,7 +30,7 @@ def random_texts(seed: int, repeats: bool, n_texts: int = 40) -> list[list[str]]
     return [list(rng.choice(words, size=size, replace=repeats)) for size in sizes]
 
 
-def brute_force_counts(texts: list[list[int]], words: list[int], window: int) -> np.ndarray:
+def brute_force_counts(texts: list[list[str]], words: list[str], window: int) -> np.ndarray:
     """Every window as a set, every pair looked up: what WindowCounts must equal."""
     spans = [
         set(text[i : i + window]) for text in texts for i in range(max(len(text) - window + 1, 1))
@@ -40,13 +40,19 @@ def brute_force_counts(texts: list[list[int]], words: list[int], window: int) ->
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_window_counts_are_every_windows_words(seed: int) -> None:
-    texts = [[int(w[1:]) for w in text] for text in random_texts(seed, repeats=True)]
-    words = [0, 3, 7, 11, 39]
+    texts = random_texts(seed, repeats=True)
+    index = {f"w{i}": i for i in range(30)}  # w30 .. w39: outside the vocabulary
+    words = ["w0", "w3", "w7", "w11", "w29"]
+    ids = np.array([index[w] for w in words])
     for window in (1, 4, 10):
-        counts = WindowCounts(texts, 40, window)
+        counts = WindowCounts(texts, index, window)
         expected = brute_force_counts(texts, words, window)
-        assert counts.counts(np.array(words)).tolist() == expected.tolist()
+        assert counts.counts(ids).tolist() == expected.tolist()
         assert counts.n_windows == sum(max(len(t) - window + 1, 1) for t in texts)
+        # counted in chunks of a few texts: the same
+        chunked = WindowCounts(texts, index, window, chunk_tokens=25)
+        assert len(chunked.chunks) > 10
+        assert chunked.counts(ids).tolist() == expected.tolist()
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -59,19 +65,19 @@ def test_npmi_of_window_counts_is_gensims_c_npmi(seed: int) -> None:
     gensim_value = CoherenceModel(
         topics=[topic], texts=texts, dictionary=dictionary, coherence="c_npmi", topn=6
     ).get_coherence()
-    windows = WindowCounts([[dictionary.token2id[t] for t in text] for text in texts], 40)
+    windows = WindowCounts(texts, dictionary.token2id)
     pair = npmi(windows.counts(np.arange(6)), windows.n_windows)
     ours = np.mean([pair[a, b] for a, b in itertools.combinations(range(6), 2)])
     assert ours == pytest.approx(gensim_value, abs=1e-9)
 
 
-def test_window_counts_skip_no_window_for_unknown_tokens() -> None:
-    # the unknown token (-1) takes its place: "a" and "b" three apart share no 2-window
-    counts = WindowCounts([[0, -1, -1, 1]], 2, window=2)
+def test_window_counts_keep_the_place_of_unknown_tokens() -> None:
+    # the unknown tokens take their places: "a" and "b" three apart share no 2-window
+    counts = WindowCounts([["a", "x", "y", "b"]], {"a": 0, "b": 1}, window=2)
     assert counts.n_windows == 3
     assert counts.counts(np.array([0, 1])).tolist() == [[1, 0], [0, 1]]
     with pytest.raises(ValueError, match="window"):
-        WindowCounts([[0]], 1, window=0)
+        WindowCounts([["a"]], {"a": 0}, window=0)
 
 
 def test_coherent_choice_starts_with_the_best_ranked_and_keeps_rank_order() -> None:
@@ -88,9 +94,8 @@ def test_coherent_scores_lift_a_topics_words_that_occur_together() -> None:
     texts = [["tor", "spiel", "trainer"], ["wien", "bank"], ["tor", "trainer"], ["wien", "euro"]]
     texts = texts * 5
     vocabulary = ["tor", "wien", "spiel", "trainer", "bank", "euro"]
-    ids = [[vocabulary.index(w) for w in text] for text in texts]
     scores = np.array([[0.9, 0.8, 0.3, 0.2, 0.1, 0.0]])
-    windows = WindowCounts(ids, len(vocabulary), window=3)
+    windows = WindowCounts(texts, {w: i for i, w in enumerate(vocabulary)}, window=3)
     chosen = coherent_scores(scores, windows, n=3, candidates=4)
     assert top_words(chosen, vocabulary, 4) == [["tor", "spiel", "trainer", "wien"]]
     # no more candidates than words: the ranking as it was

@@ -93,8 +93,7 @@ class _CoherentChoice:
         self.index = {word: i for i, word in enumerate(words)}
         self.windows: WindowCounts | None = None
         if candidates > n:
-            ids = [[self.index.get(t, -1) for t in tokens] for tokens in doc_tokens]
-            self.windows = WindowCounts(ids, len(words))
+            self.windows = WindowCounts(doc_tokens, self.index)
 
     def __call__(self, scored: list[tuple[float, str]]) -> list[tuple[float, str]]:
         pool = scored[: self.candidates]

@@ -17,16 +17,16 @@ Examples
 --------
 >>> texts = [["tor", "spiel", "wien"], ["tor", "spiel"], ["wien", "bank"], ["bank", "euro"]]
 >>> vocabulary = ["tor", "spiel", "wien", "bank", "euro"]
->>> ids = [[vocabulary.index(w) for w in text] for text in texts]
+>>> index = {word: i for i, word in enumerate(vocabulary)}
 >>> scores = np.array([[0.5, 0.2, 0.3, 0.0, 0.0]])  # "wien" outranks "spiel"
->>> chosen = coherent_scores(scores, WindowCounts(ids, len(vocabulary)), n=2, candidates=3)
+>>> chosen = coherent_scores(scores, WindowCounts(texts, index), n=2, candidates=3)
 >>> [vocabulary[i] for i in np.argsort(-chosen[0])[:2]]
 ['tor', 'spiel']
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import numpy as np
@@ -38,66 +38,91 @@ EPSILON = 1e-12
 
 
 class WindowCounts:
-    """Sliding-window occurrence counts over token-id texts, for any subset of words.
+    """Sliding-window occurrence counts over tokenised texts, for any subset of words.
 
     As gensim's boolean sliding window: a text of ``window`` tokens or fewer is one window,
     a longer text has ``len - window + 1`` windows; a word (pair) counts once per window it
     (both) occurs in. (gensim's incremental window forgets a word that leaves the window
     while it occurs again inside it; these counts do not, so they can be slightly higher.)
-    Texts are stored once as one id array; every :meth:`counts` call is a few vectorised
-    passes over it.
+    The texts are stored once as int32 arrays (12 bytes a token); :meth:`counts` works through
+    them in chunks of about ``chunk_tokens`` tokens, so its memory does not grow with the corpus.
 
     Parameters
     ----------
-    texts : sequence of sequence of int
-        Vocabulary ids per text; ``-1`` for a token outside the vocabulary (it still takes its
-        place in the windows, as in gensim).
-    vocabulary_size : int
+    texts : sequence of sequence of str
+    index : mapping of str to int
+        Word -> id (``0 .. len(index) - 1``); a token outside it still takes its place in the
+        windows, as in gensim.
     window : int, default 10
         gensim's default for ``c_npmi``.
+    chunk_tokens : int, default 2,000,000
 
     Examples
     --------
-    >>> counts = WindowCounts([[0, 1, 2], [0, 1]], 3, window=2)
+    >>> counts = WindowCounts([["a", "b", "c"], ["a", "b"]], {"a": 0, "b": 1, "c": 2}, window=2)
     >>> counts.n_windows
     3
     >>> counts.counts(np.array([0, 1, 2])).tolist()  # diagonal: windows holding the word
     [[2, 2, 0], [2, 3, 1], [0, 1, 1]]
     """
 
-    def __init__(self, texts: Sequence[Sequence[int]], vocabulary_size: int, window: int = 10):
+    def __init__(
+        self,
+        texts: Sequence[Sequence[str]],
+        index: Mapping[str, int],
+        window: int = 10,
+        chunk_tokens: int = 2_000_000,
+    ) -> None:
         if window < 1:
             raise ValueError(f"window must be at least 1, not {window}")
         lengths = np.array([len(text) for text in texts], dtype=np.int64)
-        self.vocabulary_size = vocabulary_size
+        self.vocabulary_size = len(index)
         self.window = window
+        unknown = self.vocabulary_size  # the id of every token outside ``index``
         self.tokens = np.fromiter(
-            (token for text in texts for token in text), dtype=np.int64, count=int(lengths.sum())
+            (index.get(token, unknown) for text in texts for token in text),
+            dtype=np.int32,
+            count=int(lengths.sum()),
         )
-        self.text_of = np.repeat(np.arange(len(lengths)), lengths)
-        starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
-        self.position = np.arange(len(self.tokens)) - starts[self.text_of]
+        self.text_of = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)
+        self.starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self.position = (np.arange(len(self.tokens)) - self.starts[self.text_of]).astype(np.int32)
         self.windows_of_text = np.where(lengths > 0, np.maximum(lengths - window + 1, 1), 0)
-        self.first_window = np.concatenate([[0], np.cumsum(self.windows_of_text)[:-1]])
         self.n_windows = int(self.windows_of_text.sum())
+        # text boundaries of the chunks :meth:`counts` works through
+        ends = np.searchsorted(self.starts, np.arange(chunk_tokens, self.starts[-1], chunk_tokens))
+        self.chunks = np.unique(np.concatenate([[0], ends, [len(lengths)]]))
 
     def counts(self, word_ids: np.ndarray) -> np.ndarray:
         """``(n, n)`` windows holding both words of each pair of ``word_ids`` (diagonal: one)."""
-        from scipy import sparse
-
         column = np.full(self.vocabulary_size + 1, -1, dtype=np.int64)  # [-1]: unknown tokens
         column[word_ids] = np.arange(len(word_ids))
-        hit = np.flatnonzero(column[self.tokens] >= 0)
-        text, position = self.text_of[hit], self.position[hit]
+        total = np.zeros((len(word_ids), len(word_ids)), dtype=np.int64)
+        for first, last in zip(self.chunks[:-1], self.chunks[1:], strict=True):
+            span = slice(self.starts[first], self.starts[last])
+            total += self._chunk_counts(column, len(word_ids), span, first, last)
+        return total
+
+    def _chunk_counts(
+        self, column: np.ndarray, n: int, span: slice, first: int, last: int
+    ) -> np.ndarray:
+        """Pair counts of the ``n`` words (``column``: vocabulary id -> 0 .. n - 1 or -1) in
+        the windows of texts ``first .. last - 1`` (tokens ``span``)."""
+        from scipy import sparse
+
+        of_word = column[self.tokens[span]]
+        hit = np.flatnonzero(of_word >= 0)
+        text, position = self.text_of[span][hit].astype(np.int64), self.position[span][hit]
+        first_window = np.concatenate([[0], np.cumsum(self.windows_of_text[first:last])])
         rows, cols = [], []
         for offset in range(self.window):  # the windows that start ``offset`` tokens earlier
             start = position - offset
             inside = (start >= 0) & (start < self.windows_of_text[text])
-            rows.append(self.first_window[text[inside]] + start[inside])
-            cols.append(column[self.tokens[hit[inside]]])
+            rows.append(first_window[text[inside] - first] + start[inside])
+            cols.append(of_word[hit[inside]])
         row, col = np.concatenate(rows), np.concatenate(cols)
-        shape = (self.n_windows, len(word_ids))
-        holds = sparse.csr_matrix((np.ones(len(row), dtype=np.int64), (row, col)), shape=shape)
+        shape = (int(first_window[-1]), n)
+        holds = sparse.csr_matrix((np.ones(len(row), dtype=np.int32), (row, col)), shape=shape)
         holds.sum_duplicates()
         holds.data[:] = 1
         return np.asarray((holds.T @ holds).todense(), dtype=np.int64)
@@ -196,8 +221,7 @@ def word_ranking(
     shares = word_shares(texts, vocabulary)
     if candidates <= n:
         return partial(word_relevance, shares=shares, weight=relevance)
-    index = {word: i for i, word in enumerate(vocabulary)}
-    windows = WindowCounts([[index.get(t, -1) for t in text] for text in texts], len(index), window)
+    windows = WindowCounts(texts, {word: i for i, word in enumerate(vocabulary)}, window)
 
     def rank(topic_word: np.ndarray) -> np.ndarray:
         scores = word_relevance(topic_word, shares, relevance)
