@@ -22,11 +22,7 @@ def label_clusters(
     class ``c`` is ``tf(t, c) * log(1 + A / f(t))``: ``tf`` is the count of ``t`` in ``c``
     divided by the number of tokens in ``c``, ``A`` the mean number of tokens per class and
     ``f(t)`` the count of ``t`` over all classes. Words frequent everywhere get a low weight.
-    Outliers (label -1) are left out of every count. Ties are broken alphabetically. The first
-    ``n_words`` (at most ten) are then chosen among the ``word_candidates`` best for their NPMI
-    with each other in windows of ten tokens of ``doc_tokens``
-    (:func:`~toolkit.topics.coherent.coherent_choice`; no more candidates than words: by weight
-    alone); ``weight`` stays the c-TF-IDF weight.
+    Outliers (label -1) are left out of every count. Ties are broken alphabetically.
 
     Parameters
     ----------
@@ -37,7 +33,9 @@ def label_clusters(
     n_words : int
         Words per cluster.
     word_candidates : int
-        Best-weighted words the first ``n_words`` (at most ten) are chosen from.
+        The first ``n_words`` (at most ten) are chosen among this many best for their NPMI
+        with each other (:func:`~toolkit.topics.coherent.coherent_choice`; ``weight`` stays
+        the c-TF-IDF weight; no more candidates than words: by weight alone).
 
     Returns
     -------
@@ -46,7 +44,6 @@ def label_clusters(
 
     Examples
     --------
-    >>> import numpy as np
     >>> tokens = [["nato", "munition"], ["nato", "gipfel"], ["fussball", "gipfel"]]
     >>> table = label_clusters(np.array([0, 0, 1]), tokens, 2)
     >>> table[table.cluster == 0].word.tolist()
@@ -58,7 +55,7 @@ def label_clusters(
     if n_words < 1:
         raise ValueError(f"n_words must be at least 1, got {n_words}")
     counts = _class_counts(labels, doc_tokens)
-    totals = Counter()
+    totals: Counter = Counter()
     for counter in counts.values():
         totals.update(counter)
     non_empty = [c for c in counts if counts[c]]
@@ -68,18 +65,24 @@ def label_clusters(
         )
     mean_class_size = sum(totals.values()) / len(non_empty)
     choose = _CoherentChoice(doc_tokens, list(totals), word_candidates, min(n_words, 10))
-    rows = []
-    for cluster in non_empty:
-        counter = counts[cluster]
-        size = sum(counter.values())
-        scored = [
-            (count / size * np.log(1.0 + mean_class_size / totals[word]), word)
-            for word, count in counter.items()
-        ]
-        scored.sort(key=lambda item: (-item[0], item[1]))
-        for rank, (weight, word) in enumerate(choose(scored)[:n_words], start=1):
-            rows.append((cluster, rank, word, float(weight)))
+    rows = [
+        (cluster, rank, word, float(weight))
+        for cluster in non_empty
+        for rank, (weight, word) in enumerate(
+            choose(_weighted(counts[cluster], totals, mean_class_size))[:n_words], start=1
+        )
+    ]
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
+
+
+def _weighted(counter: Counter, totals: Counter, mean_class_size: float) -> list[tuple[float, str]]:
+    """A class's ``(c-TF-IDF weight, word)`` pairs, best first, ties alphabetical."""
+    size = sum(counter.values())
+    scored = [
+        (count / size * np.log(1.0 + mean_class_size / totals[word]), word)
+        for word, count in counter.items()
+    ]
+    return sorted(scored, key=lambda item: (-item[0], item[1]))
 
 
 class _CoherentChoice:

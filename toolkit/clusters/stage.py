@@ -103,13 +103,10 @@ def fit_clusters(
     """Reduce, cluster, label and evaluate documents (or paragraphs: one id per vector).
 
     ``vectors`` may combine several kinds (:func:`~toolkit.clusters.combine.combine_vectors`);
-    ``doc_tokens`` give the labels; ``method`` … ``min_samples`` are those of
-    :func:`~toolkit.clusters.cluster.fit_cluster_labels`; ``assign_outliers`` gives HDBSCAN's
-    outliers their nearest cluster; ``layout`` adds 2-D coordinates for plots; ``label_words``
-    class-based TF-IDF words label each cluster, chosen for co-occurrence among its
-    ``word_candidates`` best (:func:`~toolkit.clusters.label.label_clusters`); ``seed`` seeds
-    UMAP, k-means and silhouette; ``true_labels`` (None where unknown) give NMI, ARI and
-    V-measure.
+    ``method`` … ``min_samples``: :func:`~toolkit.clusters.cluster.fit_cluster_labels`; HDBSCAN's
+    outliers join their nearest cluster with ``assign_outliers``; ``layout``: 2-D coordinates;
+    ``doc_tokens`` … ``word_candidates``: :func:`~toolkit.clusters.label.label_clusters`; ``seed``
+    seeds UMAP, k-means, silhouette; ``true_labels`` (None: unknown) give NMI, ARI, V-measure.
 
     Examples
     --------
