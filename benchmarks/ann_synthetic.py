@@ -8,9 +8,9 @@ cosines land between about 0.5 and 0.9, as with MiniLM news vectors; the measure
 of the exact top-1 cosine is part of the output. Queries are fresh draws from the same mixture.
 
 Measures: exact search p50 latency (one query, chunked matrix product + argpartition), hnswlib
-build time (M, ef_construction, ef_search of ``AnnConfig``), index size (hnswlib's file), p50
-query latency and recall@10 against exact search, and the process's peak resident memory. The
-machine is shared with other jobs: timings are noisy.
+build time (``AnnIndex``'s default M, ef_construction, ef_search: the search stage's defaults),
+index size (hnswlib's file), p50 query latency and recall@10 against exact search, and the
+process's peak resident memory. The machine is shared with other jobs: timings are noisy.
 
 Run: ``.venv/bin/python benchmarks/ann_synthetic.py [--n 100000]``; writes
 ``benchmarks/results/ann_synthetic[_<n>].json``.
@@ -26,7 +26,6 @@ from pathlib import Path
 
 import numpy as np
 
-from toolkit.experiment.schema import AnnConfig
 from toolkit.io import write_json
 from toolkit.search.ann import AnnIndex
 from toolkit.search.dense import cosine_scores, exact_top_k, top_k_of_scores
@@ -57,7 +56,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    config = AnnConfig()
+    ann = AnnIndex()
     rng = np.random.default_rng(args.seed)
     centres = rng.standard_normal((args.centres, args.dim)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
@@ -80,7 +79,7 @@ def main() -> None:
     print(f"exact single-query p50 {np.median(single):.1f} ms")
 
     t0 = time.perf_counter()
-    ann = AnnIndex(config).fit(vectors, seed=args.seed)
+    ann = ann.fit(vectors, seed=args.seed)
     t_build = time.perf_counter() - t0
     print(f"hnswlib build {t_build:.1f}s, build-time recall@10 {ann.recall_at_10:.3f}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -100,7 +99,11 @@ def main() -> None:
         "centres": args.centres,
         "queries": args.queries,
         "seed": args.seed,
-        "ann_config": config.model_dump(),
+        "ann_config": {
+            "M": ann.M,
+            "ef_construction": ann.ef_construction,
+            "ef_search": ann.ef_search,
+        },
         "exact_top1_cosine_p10_p50_p90": np.percentile(top1, [10, 50, 90]).tolist(),
         "exact_p50_ms": float(np.median(single)),
         "exact_batch_seconds": t_exact_batch,
