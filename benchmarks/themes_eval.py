@@ -130,7 +130,7 @@ class Dataset:
         # the labelled paragraphs come first, so their units are the first len(rows) ones
         corpus = pipeline.fit_transform(docs + extra)
         index, self.tokens = corpus.paragraph_units()
-        texts = [(docs + extra)[d].paragraphs[p] for d, p in index]
+        texts = self.texts = [(docs + extra)[d].paragraphs[p] for d, p in index]
         self.n_labelled = sum(len(doc.paragraphs) for doc in docs)
         if self.n_labelled != len(rows):
             raise ValueError(f"{path}: every labelled row must be a single paragraph")
