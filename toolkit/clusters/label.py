@@ -4,11 +4,12 @@ for co-occurrence as a topic's are (:mod:`toolkit.topics.coherent`)."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
 
-from toolkit.topics.coherent import WindowCounts, coherent_choice, npmi
+from toolkit.topics.coherent import WindowCounts, coherent_choices
 
 LABEL_COLUMNS = ["cluster", "rank", "word", "weight"]
 
@@ -64,13 +65,12 @@ def label_clusters(
             {"cluster": int, "rank": int, "word": str, "weight": float}
         )
     mean_class_size = sum(totals.values()) / len(non_empty)
-    choose = _CoherentChoice(doc_tokens, list(totals), word_candidates, min(n_words, 10))
+    ranked = [_weighted(counts[cluster], totals, mean_class_size) for cluster in non_empty]
+    ranked = _coherent_first(ranked, doc_tokens, totals, word_candidates, min(n_words, 10))
     rows = [
         (cluster, rank, word, float(weight))
-        for cluster in non_empty
-        for rank, (weight, word) in enumerate(
-            choose(_weighted(counts[cluster], totals, mean_class_size))[:n_words], start=1
-        )
+        for cluster, scored in zip(non_empty, ranked, strict=True)
+        for rank, (weight, word) in enumerate(scored[:n_words], start=1)
     ]
     return pd.DataFrame(rows, columns=LABEL_COLUMNS)
 
@@ -85,28 +85,26 @@ def _weighted(counter: Counter, totals: Counter, mean_class_size: float) -> list
     return sorted(scored, key=lambda item: (-item[0], item[1]))
 
 
-class _CoherentChoice:
-    """A cluster's ``(weight, word)`` list, best first -> the same list with its first ``n``
-    words chosen for co-occurrence among the ``candidates`` best."""
-
-    def __init__(
-        self, doc_tokens: list[list[str]], words: list[str], candidates: int, n: int
-    ) -> None:
-        self.candidates, self.n = candidates, n
-        self.index = {word: i for i, word in enumerate(words)}
-        self.windows: WindowCounts | None = None
-        if candidates > n:
-            self.windows = WindowCounts(doc_tokens, self.index)
-
-    def __call__(self, scored: list[tuple[float, str]]) -> list[tuple[float, str]]:
-        pool = scored[: self.candidates]
-        if self.windows is None or len(pool) <= self.n:
-            return scored
-        ids = np.array([self.index[word] for _, word in pool])
-        pair = npmi(self.windows.counts(ids), self.windows.n_windows)
-        chosen = coherent_choice(pair, self.n)
+def _coherent_first(
+    ranked: list[list[tuple[float, str]]],
+    doc_tokens: list[list[str]],
+    words: Iterable[str],
+    candidates: int,
+    n: int,
+) -> list[list[tuple[float, str]]]:
+    """Each cluster's ``(weight, word)`` list with its first ``n`` words chosen for
+    co-occurrence among its ``candidates`` best (one counting pass for all clusters); no more
+    candidates than ``n``: the lists as they are."""
+    if candidates <= n:
+        return ranked
+    index = {word: i for i, word in enumerate(words)}
+    pools = [np.array([index[word] for _, word in scored[:candidates]]) for scored in ranked]
+    choices = coherent_choices(pools, WindowCounts(doc_tokens, index), n)
+    reordered = []
+    for scored, chosen in zip(ranked, choices, strict=True):
         rest = sorted(set(range(len(scored))) - set(chosen))
-        return [scored[i] for i in chosen + rest]
+        reordered.append([scored[i] for i in chosen + rest])
+    return reordered
 
 
 def _class_counts(labels: np.ndarray, doc_tokens: list[list[str]]) -> dict[int, Counter]:

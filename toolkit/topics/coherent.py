@@ -195,14 +195,29 @@ def coherent_scores(
     out = np.array(scores, dtype=np.float64, copy=True)
     if candidates <= n:
         return out
-    words = np.unique(order)
-    pair = npmi(windows.counts(words), windows.n_windows)
-    where = np.searchsorted(words, order)
     lift = float(np.max(np.abs(out))) * 2 + 1.0
-    for k in range(len(scores)):
-        chosen = coherent_choice(pair[np.ix_(where[k], where[k])], n)
+    for k, chosen in enumerate(coherent_choices(list(order), windows, n)):
         out[k, order[k, chosen]] += lift
     return out
+
+
+def coherent_choices(pools: list[np.ndarray], windows: WindowCounts, n: int) -> list[list[int]]:
+    """:func:`coherent_choice` of ``n`` words in each pool of vocabulary ids (best-ranked
+    first): the positions chosen, in rank order. One counting pass serves every pool.
+
+    Examples
+    --------
+    >>> windows = WindowCounts([["a", "b"], ["a", "b"], ["c"]], {"a": 0, "b": 1, "c": 2})
+    >>> coherent_choices([np.array([0, 2, 1]), np.array([2, 1])], windows, 2)
+    [[0, 2], [0, 1]]
+    """
+    words = np.unique(np.concatenate(pools))
+    pair = npmi(windows.counts(words), windows.n_windows)
+    chosen = []
+    for pool in pools:
+        where = np.searchsorted(words, pool)
+        chosen.append(coherent_choice(pair[np.ix_(where, where)], n))
+    return chosen
 
 
 def word_ranking(
