@@ -31,23 +31,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from themes_eval import (  # noqa: E402
-    DEV,
-    DEV2,
-    DEV3,
-    Dataset,
-    MemoEncoder,
-    load_themes,
-    read_gnad,
-    report,
-    scorer_for,
-)
-from themes_mixed import GNAD_CSV  # noqa: E402
+from themes_eval import DEV, DEV2, DEV3, Dataset, report, scorer_for  # noqa: E402
+from themes_mixed import shared_inputs  # noqa: E402
 
-from toolkit.embeddings import SentenceTransformerEncoder, make_encoder  # noqa: E402
+from toolkit.embeddings import make_encoder  # noqa: E402
 from toolkit.embeddings.inputs import input_encoder  # noqa: E402
 from toolkit.io import write_json  # noqa: E402
-from toolkit.lexicon import Glosser  # noqa: E402
 
 SHARES = (0.05, 0.1, 0.2, 0.3)
 GLOSS_KINDS = ("gloss", "prototype", "embedding")
@@ -104,13 +93,7 @@ def _scores(data: Dataset, labels: np.ndarray, n: int) -> dict:
 
 
 def main() -> None:
-    if not GNAD_CSV.is_file():
-        raise SystemExit(f"10kGNAD not found at {GNAD_CSV} (set TOOLKIT_DATA)")
-    themes = load_themes()
-    encoder = MemoEncoder(SentenceTransformerEncoder())
-    glosser = Glosser()
-    gloss = MemoEncoder.for_gloss(encoder, glosser)
-    gnad = read_gnad(GNAD_CSV)
+    themes, encoder, glosser, gloss, gnad = shared_inputs()
     terms = make_encoder("onnx", quantize=False)
     results = {}
     for path in (DEV, DEV2, DEV3):

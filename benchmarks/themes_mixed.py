@@ -130,6 +130,17 @@ def calibrate(datasets: list[Dataset], check: list[Dataset], themes, encoder, gl
     return chosen
 
 
+def shared_inputs() -> tuple[dict, MemoEncoder, Glosser, MemoEncoder, list]:
+    """The themes, the sentence model, the glosser, the model over glosses and the 10kGNAD
+    articles, as every mixed-corpus benchmark reads them."""
+    if not GNAD_CSV.is_file():
+        raise SystemExit(f"10kGNAD not found at {GNAD_CSV} (set TOOLKIT_DATA)")
+    encoder = MemoEncoder(SentenceTransformerEncoder())
+    glosser = Glosser()
+    gloss = MemoEncoder.for_gloss(encoder, glosser)
+    return load_themes(), encoder, glosser, gloss, read_gnad(GNAD_CSV)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calibrate", action="store_true", help="grid search on dev and dev2")
@@ -152,13 +163,7 @@ def main() -> None:
         "sentence-transformers; int8 shows what quantising would cost)",
     )
     args = parser.parse_args()
-    if not GNAD_CSV.is_file():
-        raise SystemExit(f"10kGNAD not found at {GNAD_CSV} (set TOOLKIT_DATA)")
-    themes = load_themes()
-    encoder = MemoEncoder(SentenceTransformerEncoder())
-    glosser = Glosser()
-    gloss = MemoEncoder.for_gloss(encoder, glosser)
-    gnad = read_gnad(GNAD_CSV)
+    themes, encoder, glosser, gloss, gnad = shared_inputs()
     static = context_model = None
     if args.context == "gloss" and args.context_model == "onnx-int8":
         context_model = MemoEncoder(make_encoder("onnx", quantize=True))
