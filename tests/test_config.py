@@ -81,6 +81,7 @@ def test_unknown_section_is_an_error(tmp_path: Path) -> None:
         ("  unit: sentence\n", "topics.unit"),
         ("  stability_seeds: -2\n", "topics.stability_seeds"),
         ("  holdout: true\n", "topics.holdout"),
+        ("  word_candidates: -1\n", "topics.word_candidates"),
     ],
 )
 def test_wrong_type_or_impossible_value(tmp_path: Path, extra: str, key: str) -> None:
