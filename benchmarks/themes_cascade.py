@@ -14,7 +14,13 @@ This script measures, on the labelled theme paragraphs mixed into 10kGNAD (as
 * for each kept share of the paragraphs: the recall of the paragraphs the full scorer themes,
   and the macro-F1 and 10kGNAD themed share if every paragraph outside the kept set were
   ``none`` (the full scores inside it: an upper bound of what a cascade could reach, since its
-  self-training would see only the kept paragraphs).
+  self-training would see only the kept paragraphs);
+* ``cascade@share``: the cascade a run does with ``themes.settings.context_share``
+  (:class:`~toolkit.themes.cascade.ContextSelector`: the seeded paragraphs' context, themes
+  fitted on it, the share of the rest by their corpus evidence, then the scorer fitted on the
+  context of what was read): the share of paragraphs read (``seeded`` first), macro-F1, the
+  10kGNAD themed share, and ``selection_only`` — the full scorer's labels where the cascade
+  reads (``none`` elsewhere), which tells the selection's loss from the refit's.
 
 Run: ``TOOLKIT_DATA=../shared python benchmarks/themes_cascade.py``; writes
 ``benchmarks/results/themes_cascade.json``.
@@ -22,6 +28,7 @@ Run: ``TOOLKIT_DATA=../shared python benchmarks/themes_cascade.py``; writes
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -37,8 +44,10 @@ from themes_mixed import shared_inputs  # noqa: E402
 from toolkit.embeddings import make_encoder  # noqa: E402
 from toolkit.embeddings.inputs import input_encoder  # noqa: E402
 from toolkit.io import write_json  # noqa: E402
+from toolkit.themes.cascade import ContextSelector  # noqa: E402
 
 SHARES = (0.05, 0.1, 0.2, 0.3)
+CASCADE_SHARES = (0.0, 0.1, 0.2, 0.3, 0.4)
 GLOSS_KINDS = ("gloss", "prototype", "embedding")
 
 
@@ -63,6 +72,23 @@ def rankings(data: Dataset, scorer, themes: dict, static_encoder) -> dict[str, n
     }
 
 
+def cascade(data: Dataset, themes: dict, encoder, gloss, share: float, full: np.ndarray) -> dict:
+    """The cascade as a run does it: the first pass, then the scorer fitted with the context of
+    the kept paragraphs only (every other row of the gloss vectors NaN)."""
+    selector = ContextSelector(themes, share=share, analyze=data.analyze).fit(data.tokens)
+    seeded = selector.seeded(data.tokens)
+    first = np.where(seeded[:, None], data.gloss_vectors, np.nan)
+    keep = selector.refine(data.tokens, first, gloss).select(data.tokens)
+    partial = copy.copy(data)
+    partial.gloss_vectors = np.where(keep[:, None], data.gloss_vectors, np.nan)
+    scorer = scorer_for(partial, themes, encoder, gloss)
+    labels = np.array(scorer.assign(scorer.score(data.tokens, data.vectors, partial.gloss_vectors)))
+    read = {"seeded": round(float(seeded.mean()), 4), "read": round(float(keep.mean()), 4)}
+    # the selection alone: the full scorer's labels where the cascade reads
+    masked = _scores(data, np.where(keep, full, "none"), data.n_labelled)
+    return {**read, **_scores(data, labels, data.n_labelled), "selection_only": masked}
+
+
 def measure(data: Dataset, themes: dict, encoder, gloss, static_encoder) -> dict:
     scorer = scorer_for(data, themes, encoder, gloss)
     full = np.array(scorer.assign(scorer.score(data.tokens, data.vectors, data.gloss_vectors)))
@@ -77,11 +103,13 @@ def measure(data: Dataset, themes: dict, encoder, gloss, static_encoder) -> dict
         kept = {name: kept_by(rank, share) for name, rank in ranks.items()}
         kept["union"] = kept_by(ranks["static"], share / 2) | kept_by(ranks["corpus"], share / 2)
         for name, keep in kept.items():
-            cascade = np.where(keep, full, "none")
+            bound = np.where(keep, full, "none")
             out[f"{name}@{share}"] = {
                 "recall_of_themed": round(float((keep & themed).sum() / max(themed.sum(), 1)), 4),
-                **_scores(data, cascade, n),
+                **_scores(data, bound, n),
             }
+    for share in CASCADE_SHARES:
+        out[f"cascade@{share}"] = cascade(data, themes, encoder, gloss, share, full)
     return out
 
 

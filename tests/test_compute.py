@@ -206,14 +206,20 @@ GLOSS = {
 
 
 @pytest.mark.slow
-def test_the_themes_context_is_the_same_on_a_cluster(cluster: DaskCompute, tmp_path: Path) -> None:
-    here = execute(config_from_mapping(GLOSS), tmp_path / "here", tmp_path / "cache-here")
-    there = execute(
-        config_from_mapping(GLOSS), tmp_path / "there", tmp_path / "cache-there", compute=cluster
-    )
+@pytest.mark.parametrize("share", [1.0, 0.2])
+def test_the_themes_context_is_the_same_on_a_cluster(
+    cluster: DaskCompute, tmp_path: Path, share: float
+) -> None:
+    # share < 1: the context cascade, whose first pass is fitted here and selects on the workers
+    settings = {"settings": {"context_share": share}}
+    config = config_from_mapping({**GLOSS, "themes": {**GLOSS["themes"], **settings}})
+    here = execute(config, tmp_path / "here", tmp_path / "cache-here")
+    there = execute(config, tmp_path / "there", tmp_path / "cache-there", compute=cluster)
     same_artifacts(here, there)
     run = Run(there)
     assert "gloss" in run.metrics["themes"]["evidence"]
+    read, paragraphs = run.metrics["themes"]["context_read"], run.metrics["themes"]["paragraphs"]
+    assert read == paragraphs if share == 1.0 else 0 < read < paragraphs
     # the diagnostics' examples are paragraphs of the sample, by document id
     sample = {run.documents["id"].iloc[p] for p in sample_positions(51, 40, seed=3)}
     diagnostics = run.seed_diagnostics()

@@ -82,6 +82,10 @@ def test_unknown_section_is_an_error(tmp_path: Path) -> None:
         ("  stability_seeds: -2\n", "topics.stability_seeds"),
         ("  holdout: true\n", "topics.holdout"),
         ("  word_candidates: -1\n", "topics.word_candidates"),
+        (
+            "themes:\n  settings: {context_share: 1.5}\n  a: {description: x, seeds: [y]}\n",
+            "themes.settings.context_share",
+        ),
     ],
 )
 def test_wrong_type_or_impossible_value(tmp_path: Path, extra: str, key: str) -> None:

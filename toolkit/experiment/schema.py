@@ -239,9 +239,7 @@ class ClustersConfig(Section):
     reduce: ReduceConfig = Field(default_factory=ReduceConfig)
     method: Literal["hdbscan", "kmeans"] = "kmeans"
     num_clusters: int | Literal["auto"] = "auto"
-    min_cluster_size: int | None = Field(
-        None, ge=2, description="hdbscan (default: from corpus size)"
-    )
+    min_cluster_size: int | None = Field(None, ge=2, description="hdbscan (default: by size)")
     min_samples: int | None = Field(None, ge=1)
     assign_outliers: bool = False
     layout: bool = Field(True, description="also compute a 2-D UMAP layout for plots")
@@ -292,14 +290,18 @@ class ThemeSettings(Section):
     min_expansion_paragraphs: int = Field(
         50,
         ge=0,
-        description="expand the seed terms with co-occurring corpus terms only when the corpus "
-        "has at least this many paragraphs (below, the associations are mostly noise; "
-        "expansion helped on dev subsets of 50 paragraphs and more)",
+        description="expand the seeds only in corpora of at least this many paragraphs (below, "
+        "co-occurrence is mostly noise; expansion helped on dev subsets of 50 and more)",
     )
     gloss: bool = Field(
-        True,
-        description="judge context through the English gloss (the lexicon section's "
-        "dictionary); false: seeds, expansion and TF-IDF only",
+        True, description="context through the English gloss; false: seeds, expansion, TF-IDF"
+    )
+    context_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        description="static or german input: the context reads the seeded paragraphs and this "
+        "share of the rest, by a first pass; the others are `none` (toolkit.themes.cascade)",
     )
 
 

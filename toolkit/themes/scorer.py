@@ -47,6 +47,9 @@ LEXICAL_SCALE = 5.0
 """z-units of a saturated lexical score: one seed (score 0.63) counts 3.2, two seeds 4.3."""
 CLIP = 5.0
 """No single kind of evidence counts more than this many z-units (one cannot outvote all)."""
+UNREAD = -CLIP
+"""Context and prototype evidence of a paragraph the model did not read (a row of NaN in the
+gloss vectors: the context cascade ruled it out, :mod:`toolkit.themes.cascade`): it is ``none``."""
 MEMBER_LEXICAL = 0.5
 """Lexical score from which a paragraph with context support is a first member of its theme."""
 MEMBER_SCORE = 3.0
@@ -176,7 +179,8 @@ class ThemeScorer:
             Sentence vectors (the embedding evidence; needs ``encoder``).
         gloss_vectors : ndarray of shape (n_paragraphs, dim), optional
             Vectors of the paragraphs' English gloss (context, seed diagnostics and prototype
-            evidence; needs ``gloss_encoder``).
+            evidence; needs ``gloss_encoder``). A row of NaN is a paragraph whose gloss was not
+            read (:data:`UNREAD`): it supports no seed, is no member, and scores 0.
         """
         tokens = [list(t) for t in paragraph_tokens]
         _check_rows(len(tokens), paragraph_vectors=paragraph_vectors, gloss_vectors=gloss_vectors)
@@ -243,7 +247,7 @@ class ThemeScorer:
         anchors = unit(np.asarray(self.gloss_encoder.encode(descriptions), dtype=np.float64))
         self._background_gloss = np.asarray(self.gloss_encoder.encode(background), np.float64)
         self.gloss_ = SimilarityEvidence().fit(anchors, self._background_gloss)
-        return self.gloss_.transform(gloss_vectors)
+        return self.gloss_.transform(gloss_vectors, unread=UNREAD)
 
     def _fit_tfidf(self, tokens: list[list[str]]) -> sparse.csr_matrix | None:
         self.tfidf_: TfidfSpace | None = None
@@ -295,13 +299,13 @@ class ThemeScorer:
         lexical = lexical_scores(self._matcher.evidence(tokens), 1.0)
         out = {"lexical": LEXICAL_SCALE * lexical}
         if gloss_vectors is not None and self.gloss_ is not None:
-            out["gloss"] = self.gloss_.transform(gloss_vectors)
+            out["gloss"] = self.gloss_.transform(gloss_vectors, unread=UNREAD)
         inputs = {"embedding": paragraph_vectors, "prototype": gloss_vectors}
         if "tfidf" in self.prototypes_:
             inputs["tfidf"] = self.tfidf_.transform(tokens) if tfidf is None else tfidf
         for kind, evidence in self.prototypes_.items():
             if inputs.get(kind) is not None:
-                out[kind] = evidence.transform(inputs[kind])
+                out[kind] = evidence.transform(inputs[kind], unread=UNREAD)
         if topic_scores is not None:
             out["topic"] = LEXICAL_SCALE * np.clip(np.asarray(topic_scores, float), 0.0, 1.0)
         return out

@@ -106,9 +106,26 @@ class SimilarityEvidence:
         self.standardizer_ = Standardizer(self.robust).fit(background_cosines)
         return self
 
-    def transform(self, matrix: np.ndarray | sparse.spmatrix) -> np.ndarray:
-        """``(n, n_themes)`` z-scores of the rows' cosines to the prototypes."""
-        return self.standardizer_.transform(cosines(matrix, self.prototypes_))
+    def transform(
+        self, matrix: np.ndarray | sparse.spmatrix, unread: float | None = None
+    ) -> np.ndarray:
+        """``(n, n_themes)`` z-scores of the rows' cosines to the prototypes.
+
+        With ``unread``, a dense row of NaN (a text the model did not read: the themes' context
+        cascade, :mod:`toolkit.themes.cascade`) gets that score instead of NaN.
+
+        >>> evidence = SimilarityEvidence().fit(np.eye(2), np.array([[1.0, 0], [0, 1], [1, 1]]))
+        >>> evidence.transform(np.array([[1.0, 0.0], [np.nan, np.nan]]), unread=-5.0)[1].tolist()
+        [-5.0, -5.0]
+        """
+        if unread is None or sparse.issparse(matrix):
+            return self.standardizer_.transform(cosines(matrix, self.prototypes_))
+        matrix = np.asarray(matrix)
+        read = ~np.isnan(matrix).any(axis=1)
+        out = np.full((len(matrix), len(self.prototypes_)), unread, dtype=np.float64)
+        if read.any():
+            out[read] = self.standardizer_.transform(cosines(matrix[read], self.prototypes_))
+        return out
 
     def state(self) -> dict:
         """The standardizer's state (the prototypes are stored apart, as ``.npy``)."""

@@ -25,7 +25,7 @@ import pandas as pd
 from toolkit.embeddings import Encoder
 from toolkit.errors import ToolkitWarning
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions
-from toolkit.experiment.schema import ExperimentConfig, ThemesConfig
+from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import (
     EmbeddingsStage,
@@ -37,6 +37,8 @@ from toolkit.experiment.stages.theme_context import (
     Rows,
     context_vectors,
     partition_rows,
+    sample_rows,
+    scorer_params,
     theme_specs,
     uses_gloss,
 )
@@ -110,13 +112,6 @@ def paragraph_topic_scores(
     return scores
 
 
-def scorer_params(cfg: ThemesConfig) -> dict[str, Any]:
-    """The ``themes.settings`` that are set, as :class:`ThemeScorer` keyword parameters (the
-    rest are the library's calibrated defaults)."""
-    params = cfg.settings.model_dump(exclude={"gloss"})
-    return {key: value for key, value in params.items() if value is not None}
-
-
 def fit_scorer(
     config: ExperimentConfig,
     inputs: Inputs,
@@ -134,12 +129,7 @@ def fit_scorer(
     encoder = emb.encoder
     vectors = None if encoder is None else np.asarray(emb.embeddings.paragraph_vectors[rows])
     gloss_encoder, source = gloss
-    gloss_vectors = None
-    if source is not None:
-        parts = range(len(text.partitions.files))
-        gloss_vectors = np.concatenate(
-            [partition_rows(source, i, bounds)[rows[bounds[i] : bounds[i + 1]]] for i in parts]
-        )
+    gloss_vectors = None if source is None else sample_rows(source, rows, bounds)
     scorer = ThemeScorer(
         theme_specs(config),
         analyze=text.pipeline.transform_text,
@@ -200,7 +190,8 @@ def join_csv(parts: list[Path], target: Path) -> None:
 
 class ThemesStage(Stage[ThemesOutput]):
     name: ClassVar[str] = "themes"
-    version: ClassVar[int] = 6  # 5: gloss context and seed diagnostics; 6: partitions
+    # 5: gloss context and seed diagnostics; 6: partitions; 7: the context cascade
+    version: ClassVar[int] = 7
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
@@ -226,7 +217,8 @@ class ThemesStage(Stage[ThemesOutput]):
         emb, text = inputs[EmbeddingsStage], inputs[TextStage]
         index = np.asarray(emb.embeddings.paragraph_index)
         bounds = np.searchsorted(index[:, 0], text.partitions.offsets)
-        gloss = context_vectors(config, inputs)
+        gloss_encoder, source, read = context_vectors(config, inputs, bounds)
+        gloss = (gloss_encoder, source)
         scorer, diagnostics = fit_scorer(config, inputs, bounds, gloss)
         # what a worker needs to score: not the encoders, nor the analysis of new text
         scoring = copy.copy(scorer)
@@ -251,6 +243,8 @@ class ThemesStage(Stage[ThemesOutput]):
         paragraphs = sum((Counter(d["paragraphs"]) for d in done), Counter())
         documents = sum((Counter(d["documents"]) for d in done), Counter())
         metrics = theme_metrics(scorer, evidence, paragraphs, documents)
+        if read is not None:  # how much of the corpus the context read (the cascade: less)
+            metrics["context_read"] = read
         write_json(out / "theme_terms.json", dict(zip(scorer.themes_, scorer.terms_, strict=True)))
         write_json(out / "theme_metrics.json", metrics)
         write_csv(out / "seed_diagnostics.csv", diagnostics)
