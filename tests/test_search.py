@@ -258,6 +258,20 @@ def test_topics_mode_ranks_by_hellinger(corpus) -> None:
         index.search(["nato"], mode="topics")
 
 
+def test_hybrid_fuses_topics_for_articles_not_for_free_text(corpus) -> None:
+    topics = np.array([[0.7, 0.2, 0.1], [0.05, 0.15, 0.8], [0.1, 0.1, 0.8], [0.7, 0.25, 0.05]])
+    ids = ["a", "b", "c", "d"]
+    index = SearchIndex().fit(ids, corpus["tokens"][:4], topics=topics)
+    hits = {hit.id: hit for hit in index.similar("a", k=3)}
+    assert hits["d"].components["topics_rank"] == 1.0  # the closest distribution
+    assert all("topics" in hit.components for hit in hits.values())
+    without = SearchIndex(weights={"lexical": 1.0, "topics": 0.0})
+    without.fit(ids, corpus["tokens"][:4], topics=topics)
+    assert all("topics" not in hit.components for hit in without.similar("a", k=3))
+    free_text = index.search(corpus["query_tokens"][1], k=1)[0]
+    assert not any(key.startswith("topics") for key in free_text.components)
+
+
 def test_ann_agrees_with_exact_on_small_data(corpus) -> None:
     dense = corpus["dense"]
     exact = SearchIndex(mode="dense").fit(IDS, corpus["tokens"], dense)

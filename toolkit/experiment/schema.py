@@ -345,7 +345,7 @@ class AnnConfig(Section):
 class SearchConfig(Section):
     mode: Literal["hybrid", "dense", "lexical", "topics"] = "hybrid"
     rrf_k: int = Field(60, ge=1)
-    weights: dict[Literal["dense", "lexical", "lsa"], float] | None = Field(
+    weights: dict[Literal["dense", "lexical", "lsa", "topics"], float] | None = Field(
         None, description="fusion weights (default: chosen on evidence, see README)"
     )
     bm25_k1: float = Field(1.5, gt=0)

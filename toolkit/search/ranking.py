@@ -22,7 +22,7 @@ from toolkit.search.explain import SHARED_TERMS, coverage, shared_terms
 from toolkit.search.fusion import weighted_rrf
 from toolkit.search.lexical import LexicalIndex
 
-FUSED_MODES = ("dense", "lexical", "lsa")
+FUSED_MODES = ("dense", "lexical", "lsa", "topics")
 # candidates each mode contributes to a fusion
 FUSION_DEPTH = 100
 
