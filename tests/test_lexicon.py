@@ -304,3 +304,38 @@ def test_uncased_tokens_have_no_word_class_preference(lexicon: Lexicon) -> None:
     uncased = glosser(lexicon, cased=False)
     assert uncased.gloss_tokens(["Essen", "essen", "tor"]) == ["eat", "eat", "goal"]
     assert glosser(lexicon).gloss_tokens(["Essen", "essen"]) == ["food", "eat"]
+
+
+# -- what the English model reads, and the themes' context cascade -------------------------------
+
+
+def test_the_context_cascade_keeps_static_input_and_refuses_a_gloss_pass(
+    ding_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.errors import ConfigError
+    from toolkit.experiment import config_from_mapping
+    from toolkit.experiment.stages.embeddings import embeddings_section
+    from toolkit.experiment.stages.themes import ThemesStage
+
+    monkeypatch.setenv("TOOLKIT_CACHE", str(ding_file.parent / "cache"))
+
+    def config(share: float, input: str = "auto"):
+        return config_from_mapping(
+            {
+                "name": "cascade",
+                "corpus": {"path": str(ding_file)},
+                "embeddings": {"input": input},
+                "lexicon": {"path": str(ding_file)},
+                "themes": {
+                    "settings": {"context_share": share},
+                    "nato": {"description": "Beitritt zur NATO", "seeds": ["Beitritt"]},
+                },
+            }
+        )
+
+    # the whole context pass: one gloss pass serves everything; a cascade: static input
+    assert embeddings_section(config(1.0)).input == "gloss"
+    assert embeddings_section(config(0.3)).input == "static"
+    ThemesStage().check(config(0.3))
+    with pytest.raises(ConfigError, match=r"context_share.*embeddings\.input: gloss"):
+        ThemesStage().check(config(0.3, "gloss"))

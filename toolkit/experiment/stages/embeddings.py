@@ -71,14 +71,17 @@ def embeddings_section(config: ExperimentConfig) -> EmbeddingsConfig:
     it reads the gloss, and one pass of the model over every paragraph serves search, clusters
     and themes (on 10kGNAD: label precision@10 0.649 against 0.644 with static input, clusters
     NMI 0.487 against 0.489, free-text MRR 0.765 against 0.816 and 0.714 for BM25; the whole run
-    without the static pass, ``benchmarks/whole_run.py``). Any other model reads German.
+    without the static pass, ``benchmarks/whole_run.py``) — unless the themes read only some
+    paragraphs (``themes.settings.context_share`` below 1). Any other model reads German.
     """
     cfg = config.embeddings
     if cfg.backend == "lsa" or cfg.input != "auto":
         return cfg
     chosen = resolve_input(cfg.input, cfg.model)
-    if chosen == "static" and config.themes is not None and config.themes.settings.gloss:
-        chosen = "gloss"
+    themes = config.themes
+    # with the context cascade the themes read only some paragraphs: static input stays
+    if chosen == "static" and themes is not None and themes.settings.gloss:
+        chosen = "gloss" if themes.settings.context_share >= 1 else chosen
     return cfg.model_copy(update={"input": chosen})
 
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.embeddings import Encoder
-from toolkit.errors import ToolkitWarning
+from toolkit.errors import ConfigError, ToolkitWarning
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions
 from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
@@ -198,6 +198,13 @@ class ThemesStage(Stage[ThemesOutput]):
     def check(self, config: ExperimentConfig) -> None:
         if uses_gloss(config):
             load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
+            share = config.themes.settings.context_share
+            if share < 1 and embeddings_section(config).input == "gloss":
+                raise ConfigError(
+                    f"themes.settings.context_share: {share} reads the context of some "
+                    "paragraphs only, but embeddings.input: gloss reads every paragraph's gloss "
+                    "anyway; set embeddings.input to auto or static, or context_share to 1"
+                )
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.themes
