@@ -42,6 +42,7 @@ import csv
 import itertools
 import math
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -62,6 +63,7 @@ CONFIG = ROOT / "experiments" / "10kgnad.yaml"
 RESULTS = ROOT / "benchmarks" / "results" / "whole_run.json"
 GNAD_SIZE = 1028
 SPLIT_LONG = 150  # the corpus section's split_long_paragraphs: the units recombined
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9»„\"])")
 
 
 def gnad_path() -> Path:
@@ -69,29 +71,50 @@ def gnad_path() -> Path:
     return data / "corpora" / "10kgnad" / "test.csv"
 
 
-def synthetic_corpus(n_docs: int, seed: int, out: Path) -> Path:
+def synthetic_corpus(n_docs: int, seed: int, out: Path, unit: str = "paragraph") -> Path:
     """``n_docs`` articles, each a label's article length (in paragraphs) of that label's
     paragraphs drawn at random: labels and lengths follow 10kGNAD's, the texts are its own
-    paragraphs recombined within a label. Written as 10kGNAD is (``;``, ``'``, no header)."""
+    paragraphs recombined within a label. Written as 10kGNAD is (``;``, ``'``, no header).
+
+    With ``unit="sentence"`` every paragraph is itself new: a label's paragraph length (in
+    sentences) of that label's sentences drawn at random. Recombined paragraphs repeat the 3,140
+    of 10kGNAD, which the embedding cache encodes once per run, so only new paragraphs show
+    what encoding a large archive of distinct articles costs."""
     from toolkit.corpus import Document
 
     with open(gnad_path(), encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";", quotechar="'"))
     pools: dict[str, list[str]] = {}
     lengths: dict[str, list[int]] = {}
+    sentences: dict[str, list[str]] = {}
+    sentence_counts: dict[str, list[int]] = {}
     for label, text in rows:
         paragraphs = Document.from_text("x", text, split_long=SPLIT_LONG).paragraphs
         pools.setdefault(label, []).extend(paragraphs)
         lengths.setdefault(label, []).append(len(paragraphs))
+        for paragraph in paragraphs:
+            parts = [part for part in SENTENCE_END.split(paragraph) if part.strip()]
+            sentences.setdefault(label, []).extend(parts)
+            sentence_counts.setdefault(label, []).append(len(parts))
     rng = np.random.default_rng(seed)
     labels = [label for label, _ in rows]
+
+    def sentence_paragraph(label: str) -> str:
+        pool = sentences[label]
+        count = sentence_counts[label][rng.integers(len(sentence_counts[label]))]
+        return " ".join(pool[i] for i in rng.integers(len(pool), size=count))
+
     with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", quotechar="'", lineterminator="\n")
         for _ in range(n_docs):
             label = labels[rng.integers(len(labels))]
             count = lengths[label][rng.integers(len(lengths[label]))]
-            picked = rng.integers(len(pools[label]), size=count)
-            writer.writerow([label, "\n\n".join(pools[label][i] for i in picked)])
+            if unit == "paragraph":
+                picked = rng.integers(len(pools[label]), size=count)
+                texts = [pools[label][i] for i in picked]
+            else:
+                texts = [sentence_paragraph(label) for _ in range(count)]
+            writer.writerow([label, "\n\n".join(texts)])
     return out
 
 
@@ -211,7 +234,7 @@ def size_points(
     """Every point of one corpus size (see the module docstring), in that order."""
     corpus = gnad_path()
     if size != GNAD_SIZE:
-        corpus = synthetic_corpus(size, args.seed, folder / f"synthetic-{size}.csv")
+        corpus = synthetic_corpus(size, args.seed, folder / f"synthetic-{size}.csv", args.unit)
     out: dict[str, Any] = {"documents": size, "synthetic": size != GNAD_SIZE}
     if new_machine:
         # a machine cache and a numba cache of its own, both empty: everything from nothing
@@ -249,6 +272,12 @@ def main() -> None:
     parser.add_argument("--table", action="store_true", help="term table once per machine")
     parser.add_argument("--no-new-machine", dest="new_machine", action="store_false")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpora")
+    parser.add_argument(
+        "--unit",
+        choices=["paragraph", "sentence"],
+        default="paragraph",
+        help="what the synthetic corpora recombine (sentence: every paragraph new text)",
+    )
     parser.add_argument("--scratch", type=Path, default=None, help="parent of the work folder")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
@@ -260,6 +289,7 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     result: dict[str, Any] = {"config": str(CONFIG.relative_to(ROOT)), "cpus": os.cpu_count()}
     result["term_table"] = args.table
+    result["synthetic_unit"] = args.unit
     result["overrides"] = args.overrides
     with tempfile.TemporaryDirectory(prefix="whole-run-", dir=args.scratch) as scratch:
         folder = Path(scratch)
