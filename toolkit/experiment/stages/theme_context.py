@@ -44,6 +44,7 @@ from toolkit.experiment.stages.text import TextStage
 from toolkit.io import cache_root, read_npy, sha256_file, write_npy
 from toolkit.lexicon import Glosser, load_lexicon
 from toolkit.text.parquet import read_tokens
+from toolkit.text.tokenized import TokenizedCorpus
 from toolkit.themes import ThemeSpec
 from toolkit.themes.cascade import ContextSelector
 
@@ -94,6 +95,18 @@ def sample_rows(source: Rows, rows: np.ndarray, bounds: np.ndarray) -> np.ndarra
     return np.concatenate(
         [partition_rows(source, i, bounds)[rows[bounds[i] : bounds[i + 1]]] for i in parts]
     )
+
+
+def sample_paragraphs(
+    config: ExperimentConfig, inputs: Inputs
+) -> tuple[TokenizedCorpus, np.ndarray]:
+    """The sample the themes are fitted on (its tokenised articles), and which rows of the
+    per-paragraph arrays are its paragraphs (a mask of every paragraph)."""
+    text = inputs[TextStage]
+    positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
+    index = np.asarray(inputs[EmbeddingsStage].embeddings.paragraph_index)
+    rows = np.ones(len(index), bool) if positions is None else np.isin(index[:, 0], positions)
+    return text.sample(positions), rows
 
 
 def portable(selector: ContextSelector) -> ContextSelector:
@@ -168,18 +181,15 @@ def fit_selector(
 ) -> ContextSelector:
     """The context cascade's first pass (:mod:`toolkit.themes.cascade`), fitted on the sample:
     the seed terms, the context of the seeded paragraphs, the cut of the share."""
-    text = inputs[TextStage]
-    positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
-    _, tokens = text.sample(positions).paragraph_units()
+    sample, rows = sample_paragraphs(config, inputs)
+    _, tokens = sample.paragraph_units()
     selector = ContextSelector(
         theme_specs(config),
         share=config.themes.settings.context_share,
-        analyze=text.pipeline.transform_text,
+        analyze=inputs[TextStage].pipeline.transform_text,
         **scorer_params(config.themes),
     ).fit(tokens)
     seeded, _ = _read_context(inputs, "seeded", selector, "seeded", **kwargs)
-    index = np.asarray(inputs[EmbeddingsStage].embeddings.paragraph_index)
-    rows = np.ones(len(index), bool) if positions is None else np.isin(index[:, 0], positions)
     encoder = context_encoder(embeddings_section(config), config.lexicon)
     return selector.refine(tokens, sample_rows(seeded, rows, bounds), encoder)
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from toolkit.embeddings import Encoder
 from toolkit.errors import ConfigError, ToolkitWarning
-from toolkit.experiment.partitions import Job, Once, jobs, sample_positions
+from toolkit.experiment.partitions import Job, Once, jobs
 from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import (
@@ -37,6 +37,7 @@ from toolkit.experiment.stages.theme_context import (
     Rows,
     context_vectors,
     partition_rows,
+    sample_paragraphs,
     sample_rows,
     scorer_params,
     theme_specs,
@@ -121,11 +122,8 @@ def fit_scorer(
     """The scorer fitted on the sample's paragraphs, and its seed diagnostics with the example
     paragraphs as ``doc_id#paragraph`` references."""
     emb, text = inputs[EmbeddingsStage], inputs[TextStage]
-    positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
-    sample = text.sample(positions)
+    sample, rows = sample_paragraphs(config, inputs)
     sample_index, tokens = sample.paragraph_units()
-    index = np.asarray(emb.embeddings.paragraph_index)
-    rows = np.ones(len(index), bool) if positions is None else np.isin(index[:, 0], positions)
     encoder = emb.encoder
     vectors = None if encoder is None else np.asarray(emb.embeddings.paragraph_vectors[rows])
     gloss_encoder, source = gloss
