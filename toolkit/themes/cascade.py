@@ -118,17 +118,15 @@ class ContextSelector:
 
     def fit(self, paragraph_tokens: Sequence[Sequence[str]]) -> ContextSelector:
         """Learn the seed terms (their compound parts in this corpus)."""
-        tokens = [list(t) for t in paragraph_tokens]
         self.seeds_ = self._scorer(expand_terms=0, self_training_rounds=0, tfidf_weight=0.0)
-        self.seeds_.fit(tokens)
+        self.seeds_.fit(paragraph_tokens)
         return self
 
     def seeded(self, paragraph_tokens: Sequence[Sequence[str]]) -> np.ndarray:
         """Boolean mask of the paragraphs with a seed term: their context is read first."""
         if not hasattr(self, "seeds_"):
             raise RuntimeError("ContextSelector is not fitted: call fit(paragraph_tokens) first")
-        tokens = [list(t) for t in paragraph_tokens]
-        lexical = self.seeds_.evidence(tokens)["lexical"] / LEXICAL_SCALE
+        lexical = self.seeds_.evidence(paragraph_tokens)["lexical"] / LEXICAL_SCALE
         return (lexical >= lexical_scores(np.array(SEEDED), 1.0) - 1e-9).any(axis=1)
 
     def refine(

@@ -122,6 +122,8 @@ class SimilarityEvidence:
             return self.standardizer_.transform(cosines(matrix, self.prototypes_))
         matrix = np.asarray(matrix)
         read = ~np.isnan(matrix).any(axis=1)
+        if read.all():  # every text read (no cascade): no copy of the rows
+            return self.standardizer_.transform(cosines(matrix, self.prototypes_))
         out = np.full((len(matrix), len(self.prototypes_)), unread, dtype=np.float64)
         if read.any():
             out[read] = self.standardizer_.transform(cosines(matrix[read], self.prototypes_))
