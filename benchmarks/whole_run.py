@@ -42,7 +42,6 @@ import csv
 import itertools
 import math
 import os
-import re
 import resource
 import subprocess
 import sys
@@ -63,7 +62,6 @@ CONFIG = ROOT / "experiments" / "10kgnad.yaml"
 RESULTS = ROOT / "benchmarks" / "results" / "whole_run.json"
 GNAD_SIZE = 1028
 SPLIT_LONG = 150  # the corpus section's split_long_paragraphs: the units recombined
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ0-9»„\"])")
 
 
 def gnad_path() -> Path:
@@ -81,6 +79,7 @@ def synthetic_corpus(n_docs: int, seed: int, out: Path, unit: str = "paragraph")
     of 10kGNAD, which the embedding cache encodes once per run, so only new paragraphs show
     what encoding a large archive of distinct articles costs."""
     from toolkit.corpus import Document
+    from toolkit.text.boilerplate import split_sentences
 
     with open(gnad_path(), encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";", quotechar="'"))
@@ -93,7 +92,7 @@ def synthetic_corpus(n_docs: int, seed: int, out: Path, unit: str = "paragraph")
         pools.setdefault(label, []).extend(paragraphs)
         lengths.setdefault(label, []).append(len(paragraphs))
         for paragraph in paragraphs:
-            parts = [part for part in SENTENCE_END.split(paragraph) if part.strip()]
+            parts = split_sentences(paragraph)
             sentences.setdefault(label, []).extend(parts)
             sentence_counts.setdefault(label, []).append(len(parts))
     rng = np.random.default_rng(seed)
