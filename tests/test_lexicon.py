@@ -94,6 +94,37 @@ def test_parse_line_marks_registers_and_skips_phrases_and_misaligned_parts() -> 
     assert parse_line("# comment :: no", 1) == [] and parse_line("no separator", 1) == []
 
 
+def test_parse_line_reads_articles_adjective_endings_and_verb_phrases() -> None:
+    police = parse_line("die Polizei {f} | Polizeien {pl} :: the police | police forces", 1)
+    assert [(s.key, s.main) for s in police] == [("polizei", True), ("polizeien", False)]
+    assert [s.key for s in parse_line("sogenannte/r/s {adj} :: so-called", 1)] == ["sogenannte"]
+    # a verb phrase's verb is indexed, as a secondary form; a phrase of two content words is not
+    waive = parse_line("auf etw. verzichten; sich gegen etw. wehren {vi} :: to waive sth.", 1)
+    assert [(s.key, s.main, s.terms) for s in waive] == [
+        ("verzichten", False, ("waive",)),
+        ("wehren", False, ("waive",)),
+    ]
+    assert parse_line("in Frage stellen {vt} :: to question", 1) == []
+    assert parse_line("das A und O :: the be-all and end-all", 1) == []
+
+
+def test_a_bare_verb_beats_its_phrases_and_inflected_adjectives_are_found(
+    tmp_path: Path,
+) -> None:
+    lines = [
+        "mit etw. rechnen {vi} :: to expect sth.",
+        "rechnen {vi} | rechnend :: to calculate | calculating",
+        "auf etw. verzichten {vi} :: to waive sth.",
+        "letzte; letzter; letztes {adj} :: last",
+        "Letzte {m,f} :: last one",
+        "geplant {adj} :: planned",
+    ]
+    words = glosser(Lexicon.from_lines(lines))
+    assert words.gloss_tokens(["rechnen", "verzichten"]) == ["calculate", "waive"]
+    # the dictionary has "letzte", the lemmatiser says "letzt"; a lowercase word is no noun
+    assert words.gloss_tokens(["letzten", "geplante", "geplanten"]) == ["last"] + ["planned"] * 2
+
+
 def test_lexicon_indexes_inflections_and_sub_entries(lexicon: Lexicon) -> None:
     assert [s.terms[0] for s in lexicon.senses("tore")] == ["gates", "goals"]
     assert lexicon.senses("zentralregierung")[0].terms == ("central government",)
@@ -182,6 +213,34 @@ def test_glosser_validates_its_settings(lexicon: Lexicon) -> None:
 def test_fingerprint_follows_settings(lexicon: Lexicon) -> None:
     assert glosser(lexicon).fingerprint() == glosser(lexicon).fingerprint()
     assert glosser(lexicon).fingerprint() != glosser(lexicon, sense="first").fingerprint()
+
+
+def test_a_new_gloss_version_misses_every_cached_vector_and_stage(
+    ding_file: Path, lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached vectors and stage outputs of an older gloss are never reused: the version and
+    the parse format are in the glosser's fingerprint and in the stages' settings."""
+    from toolkit.experiment import config_from_mapping
+    from toolkit.experiment.stages.embeddings import EmbeddingsStage
+    from toolkit.experiment.stages.themes import ThemesStage
+    from toolkit.lexicon import gloss as gloss_module
+
+    monkeypatch.setenv("TOOLKIT_CACHE", str(ding_file.parent / "cache"))
+    config = config_from_mapping(
+        {
+            "name": "versions",
+            "corpus": {"path": str(ding_file)},
+            "embeddings": {},
+            "lexicon": {"path": str(ding_file)},
+            "themes": {"nato": {"description": "Beitritt zur NATO", "seeds": ["Beitritt"]}},
+        }
+    )
+    stages = (EmbeddingsStage(), ThemesStage())
+    before = [glosser(lexicon).fingerprint(), *(stage.settings(config) for stage in stages)]
+    assert all(before[i]["lexicon"]["gloss_version"] == gloss_module.GLOSS_VERSION for i in (1, 2))
+    monkeypatch.setattr(gloss_module, "GLOSS_VERSION", gloss_module.GLOSS_VERSION + 1)
+    after = [glosser(lexicon).fingerprint(), *(stage.settings(config) for stage in stages)]
+    assert all(b != a for b, a in zip(before, after, strict=True))
 
 
 # -- encoders ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ Examples
 """
 
 from toolkit.lexicon.ding import DingSense, parse_line, read_ding
-from toolkit.lexicon.gloss import Glosser
+from toolkit.lexicon.gloss import Glosser, gloss_source
 from toolkit.lexicon.lexicon import (
     DEFAULT_PATH,
     Lexicon,
@@ -27,6 +27,7 @@ __all__ = [
     "Lexicon",
     "LexiconNotFoundError",
     "Sense",
+    "gloss_source",
     "load_lexicon",
     "parse_line",
     "read_ding",

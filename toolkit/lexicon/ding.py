@@ -9,8 +9,11 @@ the subject, and ``[ugs.]``/``[Br.]``/``[Ös.]`` (register and region tags) are 
 ``(…)`` explanations, ``<…>`` alternative spellings and ``/…/`` abbreviations are dropped.
 
 Only single-word German forms are indexed, since the glosser looks words up one at a time:
-``etw.``/``jdn.``/``sich`` are removed first (``sich erholen`` is ``erholen``), and a synonym that
-still has a space (``Fußball spielen``) is left out.
+``etw.``/``jdn.``/``sich`` are removed first (``sich erholen`` is ``erholen``), a leading
+definite article too (``die Polizei``), an adjective's endings (``sogenannte/r/s`` is
+``sogenannte``) and a verb's prepositions (``auf etw. verzichten`` is ``verzichten``, indexed as a
+secondary form, after any entry of the bare verb); a synonym that still has a space (``Fußball
+spielen``) is left out.
 
 Examples
 --------
@@ -80,6 +83,18 @@ _ENGLISH_PLACEHOLDERS = re.compile(r"(?<!\w)(?:sb\.'s|sb\.’s|sb\.|sth\.|one's|
 # An abbreviation list after a synonym, itself holding ";": "government /Gov.; Govt./"
 _ABBREVIATIONS = re.compile(r"(?:^|\s)/[^/|]+/(?=\s|;|$)")
 _SPACES = re.compile(r"\s+")
+# "die Polizei {f}": some nouns are entered with their article; the noun is the headword.
+_ARTICLE = re.compile(r"^(?:der|die|das) (?=\S+$)")
+# "sogenannte/r/s": an adjective written with its endings (the "/r/" would read as an abbreviation)
+_ADJECTIVE_ENDINGS = re.compile(r"(?<=\w)/r/s(?!\w)")
+# The prepositions of verb phrases ("auf etw. verzichten", "sich befassen mit"): left out, the
+# verb is the word looked up.
+VERB_PREPOSITIONS = frozenset(
+    str.split(
+        """an auf aus bei durch für gegen gegenüber hinter in mit nach über um unter von vor
+        zu"""
+    )
+)
 _SINGLE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
@@ -102,7 +117,8 @@ class DingSense:
     parts : int
         Number of parts of the whole entry (a richly documented entry is a common sense).
     main : bool
-        Whether the form is a headword of the entry's first part (not a variant or sub-entry).
+        Whether the form is a headword of the entry's first part (not a variant, a sub-entry or
+        the verb of a verb phrase).
     marked : bool
         Whether the form or its English carries a register tag of :data:`MARKED_TAGS`
         (``[ugs.]``, ``[pej.]``, ``[veraltet]`` ...).
@@ -178,21 +194,30 @@ def word_class_of(text: str) -> str:
     return next((c for c in classes if c), "other")
 
 
-def german_form(synonym: str) -> str | None:
-    """The single-word German form of a synonym, lowercase; None when it has several words.
+def german_form(synonym: str, word_class: str = "other") -> tuple[str, bool] | None:
+    """The single-word German form of a synonym, lowercase, and whether it is the synonym's own
+    form (False: a verb phrase's verb); None when it has several words.
 
     Examples
     --------
     >>> german_form("Regierung {f} [pol.]"), german_form("sich erholen {vr}")
-    ('regierung', 'erholen')
-    >>> german_form("Fußball spielen {v}") is None
+    (('regierung', True), ('erholen', True))
+    >>> german_form("die Polizei {f}"), german_form("sogenannte/r/s {adj}")
+    (('polizei', True), ('sogenannte', True))
+    >>> german_form("auf etw. verzichten {vi}", "verb")
+    ('verzichten', False)
+    >>> german_form("Fußball spielen {v}", "verb") is None
     True
     """
-    text = _GERMAN_PLACEHOLDERS.sub(" ", _clean(synonym))
-    text = _SPACES.sub(" ", text).strip(" ,;:!?…")
+    text = _GERMAN_PLACEHOLDERS.sub(" ", _clean(_ADJECTIVE_ENDINGS.sub("", synonym)))
+    text = _ARTICLE.sub("", _SPACES.sub(" ", text).strip(" ,;:!?…"))
+    own = True
+    if word_class == "verb" and " " in text:
+        words = [w for w in text.split(" ") if w not in VERB_PREPOSITIONS]
+        text, own = " ".join(words), False
     if not text or not _SINGLE_WORD.match(text) or text.endswith("-"):
         return None
-    return text.lower().rstrip(".")
+    return text.lower().rstrip("."), own
 
 
 def subject_tags(part: str) -> tuple[str, ...]:
@@ -251,15 +276,17 @@ def parse_line(line: str, number: int) -> list[DingSense]:
         part_class = word_class_of(german_part)
         first_english = split_outside_brackets(english_part, ";")[0]
         for rank, synonym in enumerate(split_outside_brackets(german_part, ";")):
-            key = german_form(synonym)
-            if key is None:
-                continue
             own_class = word_class_of(synonym)
             word_class = own_class if own_class != "other" else part_class
+            form = german_form(synonym, word_class)
+            if form is None:
+                continue
+            key, whole = form
             marked = is_marked(synonym) or is_marked(first_english)
+            main = p == 0 and whole
             parts = len(german_parts)
             senses.append(
-                DingSense(key, terms, subjects, word_class, number, parts, p == 0, marked, rank)
+                DingSense(key, terms, subjects, word_class, number, parts, main, marked, rank)
             )
     return senses
 

@@ -41,10 +41,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from toolkit.io import hash_obj
-from toolkit.lexicon.lexicon import DEFAULT_PATH, Lexicon, Sense, load_lexicon
+from toolkit.lexicon.lexicon import DEFAULT_PATH, FORMAT, Lexicon, Sense, load_lexicon
 from toolkit.text.compounds import split_compound
 from toolkit.text.lemmatize import lemmatize
 from toolkit.text.stopwords import german_stopwords
@@ -56,6 +57,18 @@ COMPOUND_MODES = ("parts", "head", "none")
 # Words: letters, digits and inner hyphens/apostrophes (the tokeniser's word shape, as a plain
 # regex; numbers are dropped afterwards because they carry no translatable meaning).
 _WORD = re.compile(r"\w+(?:[-‐‑'’]\w+)*")
+# How a gloss is made from the parsed dictionary: part of the fingerprint with the dictionary's
+# hash and parse format, so that cached vectors of an older gloss are never reused.
+GLOSS_VERSION = 2
+# Endings of an inflected adjective or participle ("letzten", "geplante"): the dictionary lists
+# some adjectives only by an inflected form ("letzte; letzter; letztes").
+_ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
+
+
+def gloss_source(path: str | Path = DEFAULT_PATH) -> dict[str, Any]:
+    """What decides the glosses a dictionary file gives, for cache keys: the file's hash, the
+    parse format and the gloss version (a change to either must miss every older entry)."""
+    return {"source": load_lexicon(path).source, "format": FORMAT, "gloss_version": GLOSS_VERSION}
 
 
 class Glosser:
@@ -126,6 +139,8 @@ class Glosser:
         return hash_obj(
             {
                 "lexicon": self.lexicon.source,
+                "format": FORMAT,
+                "version": GLOSS_VERSION,
                 "sense": self.sense,
                 "compounds": self.compounds,
                 "terms_per_sense": self.terms_per_sense,
@@ -160,6 +175,8 @@ class Glosser:
         if not candidates and token != lower:
             # a capitalised adjective or verb (sentence start, headline): its lowercase lemma
             candidates = [(1, s) for s in self.lexicon.senses(lemmatize(lower).lower())]
+        if not candidates and token == lower:
+            candidates = [(1, s) for s in self._adjective_senses(lower, lemma)]
         if capitalised is None and self.cased:
             capitalised = token[:1].isupper() if self.cased else None
         typed = self.sense != "first"
@@ -180,6 +197,18 @@ class Glosser:
             return (not sense.main, mismatch, marked, origin, -sense.parts * rich, same, sense.line)
 
         return [sense for _, sense in sorted(candidates, key=order)]
+
+    def _adjective_senses(self, lower: str, lemma: str) -> list[Sense]:
+        """Senses of an inflected adjective or participle the lemmatiser did not resolve:
+        ``letzten`` -> ``letzte`` (the dictionary's form), ``geplante`` -> ``geplant``."""
+        stems = [lemma + "e"] + [lower[: -len(e)] for e in _ADJECTIVE_ENDINGS if lower.endswith(e)]
+        for stem in dict.fromkeys(stems):
+            if len(stem) < self.min_part:
+                continue
+            found = [s for s in self.lexicon.senses(stem) if s.word_class != "noun"]
+            if found:
+                return found
+        return []
 
     # -- glossing ------------------------------------------------------------------------
 
@@ -260,6 +289,38 @@ class Glosser:
     def gloss(self, text: str) -> str:
         """The English gloss of a German text: its terms joined by spaces."""
         return " ".join(self.gloss_tokens(_WORD.findall(text)))
+
+    def coverage(self, texts: Iterable[str], top: int = 20) -> dict[str, Any]:
+        """How much of ``texts`` the dictionary reads: words glossed (as written, by lemma or
+        through compound parts), passed through unknown (mostly names) and left out (stopwords,
+        numbers), the unknown share of the words not left out, and the ``top`` unknown words.
+
+        >>> glosser = Glosser(Lexicon.from_lines(["Polizei {f} :: police"]), stopwords={"die"})
+        >>> report = glosser.coverage(["Die Polizei in Graz", "Graz"])
+        >>> report["glossed"], report["unknown"], report["left_out"], report["unknown_share"]
+        (1, 3, 1, 0.75)
+        >>> report["top_unknown"]
+        [['Graz', 2], ['in', 1]]
+        """
+        counts = {"glossed": 0, "unknown": 0, "left_out": 0}
+        unknown: dict[str, int] = {}
+        for text in texts:
+            for token in _WORD.findall(text):
+                terms = self.gloss_token(token)
+                if not terms:
+                    counts["left_out"] += 1
+                elif terms == (token,):
+                    counts["unknown"] += 1
+                    unknown[token] = unknown.get(token, 0) + 1
+                else:
+                    counts["glossed"] += 1
+        read = counts["glossed"] + counts["unknown"]
+        ranked = sorted(unknown.items(), key=lambda item: (-item[1], item[0]))[:top]
+        return {
+            **counts,
+            "unknown_share": round(counts["unknown"] / read, 4) if read else 0.0,
+            "top_unknown": [[word, count] for word, count in ranked],
+        }
 
     def __repr__(self) -> str:
         return (

@@ -35,7 +35,7 @@ from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage, read_paragraphs
 from toolkit.io import cache_root, link_tree, read_npy, sha256_file, write_json, write_npy
-from toolkit.lexicon import load_lexicon
+from toolkit.lexicon import gloss_source, load_lexicon
 
 STATIC_WEIGHTS = "static_weights.json"
 # the arrays one partition's task writes, beside its target name
@@ -311,10 +311,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             settings["input"] = resolve_input(cfg.input, cfg.model)
             if settings["input"] != "german":
                 lexicon = config.lexicon.model_dump(mode="json", exclude={"path"})
-                settings["lexicon"] = {
-                    **lexicon,
-                    "source": load_lexicon(config.lexicon.path).source,
-                }
+                settings["lexicon"] = {**lexicon, **gloss_source(config.lexicon.path)}
         settings["seed"] = config.seed
         settings["sample"] = config.compute.sample
         return settings

@@ -45,7 +45,7 @@ from toolkit.experiment.stages.theme_context import (
 )
 from toolkit.experiment.stages.topics import TopicsStage
 from toolkit.io import atomic_path, link_tree, read_csv, read_json, write_csv, write_json
-from toolkit.lexicon import load_lexicon
+from toolkit.lexicon import gloss_source, load_lexicon
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
 from toolkit.themes.stage import (
@@ -213,7 +213,7 @@ class ThemesStage(Stage[ThemesOutput]):
             settings["context_model"] = whole_text_model(embeddings_section(config)).fingerprint()
             settings["lexicon"] = {
                 **config.lexicon.model_dump(mode="json", exclude={"path"}),
-                "source": load_lexicon(config.lexicon.path).source,
+                **gloss_source(config.lexicon.path),
             }
         settings["sample"] = config.compute.sample
         return settings
