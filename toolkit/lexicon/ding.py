@@ -27,6 +27,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -95,6 +96,8 @@ VERB_PREPOSITIONS = frozenset(
         zu"""
     )
 )
+_OPENING, _CLOSING = "([{<", ")]}>"
+_OPENERS = re.compile(r"[(\[{<]")
 _SINGLE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
@@ -144,20 +147,34 @@ def split_outside_brackets(text: str, separator: str) -> list[str]:
     --------
     >>> split_outside_brackets("Kurs {m}; Lehrgang (in; über) ; Kursus", ";")
     ['Kurs {m}', ' Lehrgang (in; über) ', ' Kursus']
+    >>> split_outside_brackets("a) b; c", ";"), split_outside_brackets("[x | y] | z", " | ")
+    (['a) b', ' c'], ['[x | y]', 'z'])
     """
+    if separator not in text:
+        return [text]
+    if not _OPENERS.search(text):
+        return text.split(separator)
     pieces: list[str] = []
     depth = 0
     start = 0
-    for i, char in enumerate(text):
-        if char in "([{<":
+    # only brackets and separators matter: jump from one to the next (the parse of the whole
+    # dictionary spends most of its time here)
+    for match in _bracket_or(separator).finditer(text):
+        token = match.group()
+        if token in _OPENING:
             depth += 1
-        elif char in ")]}>" and depth > 0:
-            depth -= 1
-        elif depth == 0 and text.startswith(separator, i):
-            pieces.append(text[start:i])
-            start = i + len(separator)
+        elif token in _CLOSING:
+            depth -= depth > 0
+        elif depth == 0:
+            pieces.append(text[start : match.start()])
+            start = match.end()
     pieces.append(text[start:])
     return pieces
+
+
+@functools.cache
+def _bracket_or(separator: str) -> re.Pattern[str]:
+    return re.compile(rf"[()\[\]{{}}<>]|{re.escape(separator)}")
 
 
 def _clean(text: str) -> str:
