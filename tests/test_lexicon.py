@@ -106,6 +106,13 @@ def test_parse_line_reads_articles_adjective_endings_and_verb_phrases() -> None:
     ]
     assert parse_line("in Frage stellen {vt} :: to question", 1) == []
     assert parse_line("das A und O :: the be-all and end-all", 1) == []
+    # an acronym is a secondary form of what it abbreviates; a place's code is not read
+    gdp = parse_line("Bruttoinlandsprodukt {n} /BIP/ [econ.] :: gross domestic product /GDP/", 1)
+    assert [(s.key, s.main, s.terms) for s in gdp] == [
+        ("bruttoinlandsprodukt", True, ("gross domestic product",)),
+        ("bip", False, ("gross domestic product",)),
+    ]
+    assert [s.key for s in parse_line("Island {n} /IS/ [geogr.] :: Iceland", 1)] == ["island"]
 
 
 def test_a_bare_verb_beats_its_phrases_and_inflected_adjectives_are_found(
@@ -123,6 +130,13 @@ def test_a_bare_verb_beats_its_phrases_and_inflected_adjectives_are_found(
     assert words.gloss_tokens(["rechnen", "verzichten"]) == ["calculate", "waive"]
     # the dictionary has "letzte", the lemmatiser says "letzt"; a lowercase word is no noun
     assert words.gloss_tokens(["letzten", "geplante", "geplanten"]) == ["last"] + ["planned"] * 2
+
+
+def test_old_spellings_and_zu_infinitives_reach_the_dictionary() -> None:
+    lines = ["Engpass {m} | Engpässe {pl} :: bottleneck | bottlenecks", "teilnehmen {vi} :: attend"]
+    words = glosser(Lexicon.from_lines(lines))
+    # the lemmatiser says "Engpaß" for "Engpässen"; the dictionary writes "Engpass"
+    assert words.gloss_tokens(["Engpässen", "teilzunehmen"]) == ["bottleneck", "attend"]
 
 
 def test_lexicon_indexes_inflections_and_sub_entries(lexicon: Lexicon) -> None:

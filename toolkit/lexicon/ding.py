@@ -12,7 +12,8 @@ Only single-word German forms are indexed, since the glosser looks words up one 
 ``etw.``/``jdn.``/``sich`` are removed first (``sich erholen`` is ``erholen``), a leading
 definite article too (``die Polizei``), an adjective's endings (``sogenannte/r/s`` is
 ``sogenannte``) and a verb's prepositions (``auf etw. verzichten`` is ``verzichten``, indexed as a
-secondary form, after any entry of the bare verb); a synonym that still has a space (``Fußball
+secondary form, after any entry of the bare verb); acronyms are secondary forms of what they
+abbreviate (``Bruttoinlandsprodukt /BIP/``); a synonym that still has a space (``Fußball
 spielen``) is left out.
 
 Examples
@@ -98,6 +99,7 @@ VERB_PREPOSITIONS = frozenset(
 )
 _OPENING, _CLOSING = "([{<", ")]}>"
 _OPENERS = re.compile(r"[(\[{<]")
+_ACRONYM = re.compile(r"^(?=\w*[A-ZÄÖÜ])[A-ZÄÖÜa-zäöüß0-9-]+$")
 _SINGLE_WORD = re.compile(r"^[^\W\d_][\w'’.-]*$")
 
 
@@ -305,7 +307,33 @@ def parse_line(line: str, number: int) -> list[DingSense]:
             senses.append(
                 DingSense(key, terms, subjects, word_class, number, parts, main, marked, rank)
             )
+        marked = is_marked(first_english)
+        for key in abbreviations(german_parts[p], subjects):
+            parts = len(german_parts)
+            senses.append(
+                DingSense(key, terms, subjects, part_class, number, parts, False, marked, 0)
+            )
     return senses
+
+
+def abbreviations(part: str, subjects: tuple[str, ...]) -> list[str]:
+    """The acronyms a German part gives its words (``/BIP/``), lowercase: three characters or
+    more with a capital, and none of a place (``Island /IS/``: news mean the Islamic State).
+
+    >>> abbreviations("Bruttoinlandsprodukt {n} /BIP/ [econ.]", ("econ.",))
+    ['bip']
+    >>> abbreviations("Island {n} /IS/ [geogr.]", ("geogr.",)), abbreviations("Senior /Sen./", ())
+    ([], [])
+    """
+    if "geogr." in subjects:
+        return []
+    found = []
+    for match in _ABBREVIATIONS.finditer(part):
+        for text in match.group().strip().strip("/").split(";"):
+            text = text.strip()
+            if len(text) >= 3 and _ACRONYM.match(text):
+                found.append(text.lower())
+    return found
 
 
 def read_ding(lines: Iterable[str]) -> Iterator[DingSense]:

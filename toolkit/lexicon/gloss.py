@@ -59,10 +59,15 @@ COMPOUND_MODES = ("parts", "head", "none")
 _WORD = re.compile(r"\w+(?:[-‐‑'’]\w+)*")
 # How a gloss is made from the parsed dictionary: part of the fingerprint with the dictionary's
 # hash and parse format, so that cached vectors of an older gloss are never reused.
-GLOSS_VERSION = 2
+GLOSS_VERSION = 3
 # Endings of an inflected adjective or participle ("letzten", "geplante"): the dictionary lists
 # some adjectives only by an inflected form ("letzte; letzter; letztes").
 _ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
+# The zu-infinitive of a separable verb: the particle, "zu", the verb (anzugehören: angehören).
+_ZU_INFINITIVE = re.compile(
+    r"^(ab|an|auf|aus|bei|dar|durch|ein|fest|frei|her|hin|los|mit|nach|vor|weg|weiter|wieder|"
+    r"zurück|zusammen|zu)zu(\w{3,})$"
+)
 
 
 def gloss_source(path: str | Path = DEFAULT_PATH) -> dict[str, Any]:
@@ -175,6 +180,8 @@ class Glosser:
         if not candidates and token != lower:
             # a capitalised adjective or verb (sentence start, headline): its lowercase lemma
             candidates = [(1, s) for s in self.lexicon.senses(lemmatize(lower).lower())]
+        if not candidates:
+            candidates = [(1, s) for s in self._variant_senses(lower, lemma)]
         if not candidates and token == lower:
             candidates = [(1, s) for s in self._adjective_senses(lower, lemma)]
         if capitalised is None and self.cased:
@@ -197,6 +204,20 @@ class Glosser:
             return (not sense.main, mismatch, marked, origin, -sense.parts * rich, same, sense.line)
 
         return [sense for _, sense in sorted(candidates, key=order)]
+
+    def _variant_senses(self, lower: str, lemma: str) -> list[Sense]:
+        """Senses of a spelling the lemmatiser does not give: its lemma in today's spelling
+        (``Engpässen`` -> ``Engpaß`` -> ``engpass``) and the verb of a separable verb's
+        zu-infinitive (``anzugehören`` -> ``angehören``)."""
+        variants = [lemma.replace("ß", "ss")] if "ß" in lemma else []
+        match = _ZU_INFINITIVE.match(lower)
+        if match:
+            variants.append(match.group(1) + match.group(2))
+        for variant in variants:
+            found = self.lexicon.senses(variant)
+            if found:
+                return found
+        return []
 
     def _adjective_senses(self, lower: str, lemma: str) -> list[Sense]:
         """Senses of an inflected adjective or participle the lemmatiser did not resolve:

@@ -32,7 +32,7 @@ from toolkit.lexicon.ding import DingSense, read_ding
 from toolkit.progress import progress, status
 
 DEFAULT_PATH = Path("/usr/share/trans/de-en")
-FORMAT = "toolkit.lexicon/3"
+FORMAT = "toolkit.lexicon/4"
 WORD_CLASSES = ("noun", "verb", "adj", "adv", "other")
 # Columns of numbers.npy, one row per sense.
 _LINE, _PARTS, _RANK, _MAIN, _CLASS, _MARKED = range(6)

@@ -24,14 +24,14 @@ articles, 9 labels), with the vectors the embeddings stage makes (static vectors
 gloss by default, see :mod:`toolkit.embeddings.static`), 200-dimensional LSA of the text
 pipeline's lemmas and BM25 over the same lemmas (a document's 100 top TF-IDF terms as its
 query). Article to article, label precision@10: fusion weights dense/lexical/lsa 1/1/2 gave
-0.644 with static gloss vectors, 0.651 with the gloss through the full model and 0.637 with
+0.643 with static gloss vectors, 0.651 with the gloss through the full model and 0.637 with
 German text through it (0.5/2/1, the earlier default: 0.635 / 0.636 / 0.629, with the gloss of
 the time). Free text, 32 dev queries written for 32 articles
 (``benchmarks/data/search_queries_dev.jsonl``), MRR: 1/2/0.5 gave 0.816 with static vectors
 when chosen, 0.783 with today's gloss (BM25 alone 0.714; the earlier 0/2/1: 0.640). Hence
 ``DOC_WEIGHTS`` 1/1/2 and ``QUERY_WEIGHTS`` 1/2/0.5; the query weights were tuned on those 32
 queries only. The topic distributions of a run (K = 9) fused with weight 1 lift label
-precision@10 of a run's search from 0.648-0.652 to 0.670-0.673 over four config seeds
+precision@10 of a run's search from 0.647-0.652 to 0.670-0.673 over four config seeds
 (``benchmarks/search_run_10kgnad.py``; 0.5: 0.665, 2: 0.672). Explicit ``weights`` replace both
 defaults.
 

@@ -69,8 +69,8 @@ def embeddings_section(config: ExperimentConfig) -> EmbeddingsConfig:
     The bundled English model reads the static gloss terms, unless the themes read the gloss
     through the whole-text model anyway (themes configured, ``themes.settings.gloss`` on): then
     it reads the gloss, and one pass of the model over every paragraph serves search, clusters
-    and themes (on 10kGNAD: label precision@10 0.651 against 0.644 with static input, clusters
-    NMI 0.490 against 0.488, free-text MRR 0.765 against 0.783 and 0.714 for BM25; the whole run
+    and themes (on 10kGNAD: label precision@10 0.651 against 0.643 with static input, clusters
+    NMI 0.495 against 0.484, free-text MRR 0.770 against 0.783 and 0.714 for BM25; the whole run
     without the static pass, ``benchmarks/whole_run.py``) — unless the themes read only some
     paragraphs (``themes.settings.context_share`` below 1). Any other model reads German.
     """
