@@ -3,7 +3,10 @@
 Each word is looked up as written and as its lemma (:func:`toolkit.text.lemmatize`, the text
 pipeline's lemmatiser), headwords before inflections and sub-entries; a word the dictionary does
 not know is split into known parts (:func:`toolkit.text.compounds.split_compound`) and each part
-is glossed (``Munitionsfabrik`` -> ``ammunition factory``); what is still unknown (names,
+is glossed (``Munitionsfabrik`` -> ``ammunition factory``). Spellings the lemmatiser misses are
+tried too: the old spelling it returns (``Engpaß`` as ``Engpass``), a separable verb's
+zu-infinitive (``teilzunehmen``: ``teilnehmen``) and, for a lowercase word, the inflected form
+the dictionary lists an adjective by (``letzten``: ``letzte``). What is still unknown (names,
 rare words) passes through unchanged. Stopwords (the text pipeline's list) are left out.
 
 Which sense of an ambiguous word (``Tor``: gate, goal, fool) is chosen:
