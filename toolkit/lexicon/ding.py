@@ -280,6 +280,7 @@ def parse_line(line: str, number: int) -> list[DingSense]:
     # Parts beyond the first are only trusted when both sides have the same number of them.
     aligned = len(german_parts) if len(german_parts) == len(english_parts) else 1
     subjects = subject_tags(german_parts[0])
+    parts = len(german_parts)
     senses: list[DingSense] = []
     for p in range(aligned):
         english_part = _ABBREVIATIONS.sub(" ", english_parts[p])
@@ -293,7 +294,7 @@ def parse_line(line: str, number: int) -> list[DingSense]:
         german_part = _ABBREVIATIONS.sub(" ", german_parts[p])
         # "sagen; äußern {vt}": a class written once at the end holds for every synonym
         part_class = word_class_of(german_part)
-        first_english = split_outside_brackets(english_part, ";")[0]
+        english_marked = is_marked(split_outside_brackets(english_part, ";")[0])
         for rank, synonym in enumerate(split_outside_brackets(german_part, ";")):
             own_class = word_class_of(synonym)
             word_class = own_class if own_class != "other" else part_class
@@ -301,17 +302,14 @@ def parse_line(line: str, number: int) -> list[DingSense]:
             if form is None:
                 continue
             key, whole = form
-            marked = is_marked(synonym) or is_marked(first_english)
+            marked = english_marked or is_marked(synonym)
             main = p == 0 and whole
-            parts = len(german_parts)
             senses.append(
                 DingSense(key, terms, subjects, word_class, number, parts, main, marked, rank)
             )
-        marked = is_marked(first_english)
         for key in abbreviations(german_parts[p], subjects):
-            parts = len(german_parts)
             senses.append(
-                DingSense(key, terms, subjects, part_class, number, parts, False, marked, 0)
+                DingSense(key, terms, subjects, part_class, number, parts, False, english_marked, 0)
             )
     return senses
 
