@@ -85,6 +85,13 @@ def embeddings_section(config: ExperimentConfig) -> EmbeddingsConfig:
     return cfg.model_copy(update={"input": chosen})
 
 
+def lexicon_settings(config: ExperimentConfig) -> dict[str, Any]:
+    """What a stage that glosses keys its cache on: the lexicon section (not its path) and what
+    decides the glosses (the dictionary's hash, the parse format, the gloss version)."""
+    lexicon = config.lexicon.model_dump(mode="json", exclude={"path"})
+    return {**lexicon, **gloss_source(config.lexicon.path)}
+
+
 def whole_text_model(cfg: EmbeddingsConfig) -> Encoder:
     """The sentence model over whole texts (the themes' context reads the gloss with it).
 
@@ -310,8 +317,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             settings["model_hash"] = model_hash(resolve_model(cfg.model))
             settings["input"] = resolve_input(cfg.input, cfg.model)
             if settings["input"] != "german":
-                lexicon = config.lexicon.model_dump(mode="json", exclude={"path"})
-                settings["lexicon"] = {**lexicon, **gloss_source(config.lexicon.path)}
+                settings["lexicon"] = lexicon_settings(config)
         settings["seed"] = config.seed
         settings["sample"] = config.compute.sample
         return settings

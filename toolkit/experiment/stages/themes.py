@@ -30,6 +30,7 @@ from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import (
     EmbeddingsStage,
     embeddings_section,
+    lexicon_settings,
     whole_text_model,
 )
 from toolkit.experiment.stages.text import TextStage
@@ -45,7 +46,7 @@ from toolkit.experiment.stages.theme_context import (
 )
 from toolkit.experiment.stages.topics import TopicsStage
 from toolkit.io import atomic_path, link_tree, read_csv, read_json, write_csv, write_json
-from toolkit.lexicon import gloss_source, load_lexicon
+from toolkit.lexicon import load_lexicon
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
 from toolkit.themes.stage import (
@@ -211,10 +212,7 @@ class ThemesStage(Stage[ThemesOutput]):
         settings["params"] = ThemeScorer(theme_specs(config), **scorer_params(cfg)).get_params()
         if uses_gloss(config):
             settings["context_model"] = whole_text_model(embeddings_section(config)).fingerprint()
-            settings["lexicon"] = {
-                **config.lexicon.model_dump(mode="json", exclude={"path"}),
-                **gloss_source(config.lexicon.path),
-            }
+            settings["lexicon"] = lexicon_settings(config)
         settings["sample"] = config.compute.sample
         return settings
 
