@@ -188,7 +188,7 @@ class Glosser:
         if not candidates and token == lower:
             candidates = [(1, s) for s in self._adjective_senses(lower, lemma)]
         if capitalised is None and self.cased:
-            capitalised = token[:1].isupper() if self.cased else None
+            capitalised = token[:1].isupper()
         typed = self.sense != "first"
         rich = self.sense == "rich"
 
