@@ -1,12 +1,13 @@
 """Encoder speed and fidelity on 10kgnad: sentence-transformers vs the toolkit's backends.
 
 Every article is split into passages (the toolkit's splitter, so all backends see the same
-passages), every passage is encoded, and the passage vectors are pooled per article. Four
+passages), every passage is encoded, and the passage vectors are pooled per article. Five
 backends run in the same process:
 
-(a) plain ``SentenceTransformer.encode`` on the passages in their natural order,
-(b) ``SentenceTransformerEncoder`` (length-sorted batches),
-(c) ``OnnxEncoder`` fp32, (d) ``OnnxEncoder`` int8.
+(a) plain ``SentenceTransformer.encode`` on the passages in their natural order (float32),
+(b) ``SentenceTransformerEncoder`` (length-sorted batches) in float32, (c) the same in
+bfloat16 (torch's CPU autocast; what ``precision: auto`` chooses on a CPU with AVX512-BF16 or
+AMX), (d) ``OnnxEncoder`` fp32, (e) ``OnnxEncoder`` int8.
 
 They are timed interleaved: the articles are cut into rounds, and in each round every backend
 encodes the same articles, in a rotating order, so load from other processes on the machine
@@ -38,7 +39,7 @@ from sklearn.metrics import normalized_mutual_info_score
 from toolkit.embeddings.onnx import OnnxEncoder
 from toolkit.embeddings.onnx_export import export_settings
 from toolkit.embeddings.passages import Passage, pool
-from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder
+from toolkit.embeddings.sentence_transformers import SentenceTransformerEncoder, native_bfloat16
 from toolkit.io import write_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,12 +124,15 @@ def main() -> None:
     texts, label_names = read_gnad(args.data, args.limit)
     labels = np.unique(label_names, return_inverse=True)[1]
     settings = {"batch_size": args.batch_size, "threads": threads}
-    st = SentenceTransformerEncoder(**settings)
+    st = SentenceTransformerEncoder(precision="float32", **settings)
+    st_bf16 = SentenceTransformerEncoder(precision="bfloat16", **settings)
+    st_bf16._model = st.model  # one copy of the weights; autocast is applied per call
     onnx_fp32 = OnnxEncoder(quantize=False, **settings)
     onnx_int8 = OnnxEncoder(quantize=True, **settings)
     backends: dict[str, Callable] = {
         "sentence-transformers (plain encode)": plain_sentence_transformers(st),
         "toolkit SentenceTransformerEncoder": lambda texts, _: st.encode(texts),
+        "toolkit SentenceTransformerEncoder bfloat16": lambda texts, _: st_bf16.encode(texts),
         "toolkit OnnxEncoder fp32": lambda texts, _: onnx_fp32.encode(texts),
         "toolkit OnnxEncoder int8": lambda texts, _: onnx_int8.encode(texts),
     }
@@ -210,6 +214,7 @@ def main() -> None:
             "machine": {
                 "cpu_count": os.cpu_count(),
                 "cpu_model": cpu_model(),
+                "native_bfloat16": native_bfloat16(),
                 "load_average": load,
                 "python": platform.python_version(),
             },

@@ -25,6 +25,7 @@ from toolkit.embeddings import (
     resolve_model,
 )
 from toolkit.embeddings.passages import length_batches, passage_budget, pool
+from toolkit.embeddings.sentence_transformers import native_bfloat16, resolve_precision
 from toolkit.errors import CorpusError, ModelNotFoundError
 from toolkit.io import read_npy
 from toolkit.text.tokenized import TokenizedCorpus
@@ -40,11 +41,13 @@ SPORT = (
 
 @pytest.fixture(scope="module")
 def encoder() -> SentenceTransformerEncoder:
-    return SentenceTransformerEncoder("all-MiniLM-L6-v2", batch_size=16)
+    # float32 on every machine: these tests compare vectors at 1e-6 (bfloat16 has its own)
+    return SentenceTransformerEncoder("all-MiniLM-L6-v2", batch_size=16, precision="float32")
 
 
 def variant(encoder: SentenceTransformerEncoder, **settings: object) -> SentenceTransformerEncoder:
-    """Another encoder with different pooling settings that reuses the loaded model."""
+    """Another encoder with different settings that reuses the loaded model."""
+    settings = {"precision": "float32", **settings}
     other = SentenceTransformerEncoder("all-MiniLM-L6-v2", batch_size=16, **settings)
     other._model = encoder.model
     return other
@@ -265,6 +268,34 @@ def test_cache_encodes_only_misses(encoder: SentenceTransformerEncoder, tmp_path
     assert len(other) == 0 and len(EmbeddingCache(tmp_path, counting.fingerprint())) == 5
 
 
+def test_bfloat16_is_close_to_float32_and_keyed_apart(
+    encoder: SentenceTransformerEncoder, seed_text: str
+) -> None:
+    texts = [seed_text[:1500], SPORT, "Die NATO tagt in Brüssel.", "Schweden will beitreten."]
+    half = variant(encoder, precision="bfloat16")
+    vectors, reference = half.encode(texts), encoder.encode(texts)
+    assert vectors.dtype == np.float32 and not np.array_equal(vectors, reference)
+    assert np.min(np.sum(vectors * reference, axis=1)) > 0.9995
+    assert np.array_equal(half.encode(texts), vectors)  # the same batches, the same bytes
+    assert half.batch_dependent and not encoder.batch_dependent
+    assert half.fingerprint() != encoder.fingerprint()
+
+
+def test_precision_auto_follows_the_cpu_flags(tmp_path: Path) -> None:
+    flags = "processor\t: 0\nflags\t\t: fpu sse avx2 avx512f {}\n"
+    native, plain = tmp_path / "native", tmp_path / "plain"
+    native.write_text(flags.format("avx512_bf16"))
+    plain.write_text(flags.format("avx512bw"))
+    assert native_bfloat16(str(native)) and not native_bfloat16(str(plain))
+    assert not native_bfloat16(str(tmp_path / "missing"))
+    expected = "bfloat16" if native_bfloat16() else "float32"
+    assert resolve_precision("auto") == expected
+    assert resolve_precision("auto", device="cuda") == "float32"
+    assert resolve_precision("bfloat16") == "bfloat16"
+    with pytest.raises(ValueError, match="precision must be one of"):
+        resolve_precision("float16")
+
+
 # --- LSA ---------------------------------------------------------------------------------------
 
 
@@ -359,7 +390,7 @@ def test_embed_corpus_pools_paragraphs_into_articles(
     assert emb.info["n_paragraphs"] == n_par and emb.info["fingerprint"] == encoder.fingerprint()
     assert "hits" not in emb.info and "misses" not in emb.info
 
-    fresh = SentenceTransformerEncoder("all-MiniLM-L6-v2")
+    fresh = SentenceTransformerEncoder("all-MiniLM-L6-v2", precision="float32")
     counting = CountingEncoder(fresh)
     again = embed_corpus(docs, counting, cache_dir=tmp_path / "cache")
     assert counting.calls == [] and again.stats["hits"] == n_par
@@ -400,6 +431,28 @@ def test_make_encoder_takes_the_backend_and_its_parameters() -> None:
     assert encoder.batch_size == 4
     with pytest.raises(ValueError, match="backend 'lsa'"):
         make_encoder("lsa")
+
+
+def test_a_run_resolves_precision_on_the_client_for_every_backend(tmp_path: Path) -> None:
+    from toolkit.experiment import config_from_mapping
+    from toolkit.experiment.stages.embeddings import EmbeddingsStage, _model, embeddings_section
+
+    def config(**embeddings: object):
+        mapping = {"name": "p", "corpus": {"path": str(tmp_path)}, "embeddings": embeddings}
+        return config_from_mapping(mapping)
+
+    resolved = resolve_precision("auto")
+    assert embeddings_section(config()).precision == resolved
+    assert EmbeddingsStage().settings(config())["precision"] == resolved
+    forced = embeddings_section(config(precision="float32"))
+    assert forced.precision == "float32" and _model(forced.model_dump_json()).precision == "float32"
+    # the keys differ, so a run never finds vectors of the other precision in the cache
+    other = "float32" if resolved == "bfloat16" else "bfloat16"
+    assert EmbeddingsStage().settings(config(precision=other)) != EmbeddingsStage().settings(
+        config()
+    )
+    onnx = embeddings_section(config(backend="onnx", quantize=False))
+    assert not hasattr(_model(onnx.model_dump_json()), "precision")  # ONNX has its own graph
 
 
 def test_max_length_limits_passages() -> None:

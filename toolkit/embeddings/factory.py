@@ -24,7 +24,7 @@ def make_encoder(
     **params
         The :class:`~toolkit.embeddings.passage_encoder.PassageEncoder` parameters: ``model``,
         ``batch_size``, ``max_length``, ``normalize``, ``device``, ``pooling``,
-        ``passage_overlap``, ``threads``.
+        ``passage_overlap``, ``threads``; sentence-transformers also ``precision``.
 
     Raises
     ------

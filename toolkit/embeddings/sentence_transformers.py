@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -15,6 +17,43 @@ from toolkit.embeddings.models import (
 from toolkit.embeddings.passage_encoder import PassageEncoder
 from toolkit.errors import ModelNotFoundError
 from toolkit.progress import is_quiet, quiet_libraries
+
+Precision = Literal["auto", "float32", "bfloat16"]
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+@functools.cache
+def native_bfloat16(cpuinfo: str = "/proc/cpuinfo") -> bool:
+    """Whether this CPU multiplies bfloat16 natively (the AVX512-BF16 or AMX-BF16 flag).
+
+    Read from the CPU flags rather than asked of torch, so that settings (and a warm run served
+    from the cache) never import torch. Without the flag torch emulates bfloat16, no faster
+    than float32, so ``auto`` keeps float32 there (and on systems without ``/proc/cpuinfo``).
+    """
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as handle:
+            flags = next((line for line in handle if line.startswith("flags")), "")
+    except OSError:
+        return False
+    return bool({"avx512_bf16", "amx_bf16"} & set(flags.split()))
+
+
+def resolve_precision(precision: str, device: str = "cpu") -> str:
+    """The precision ``auto`` stands for on ``device``: bfloat16 on a CPU that computes it
+    natively, float32 otherwise (a GPU keeps float32: not measured here).
+
+    Examples
+    --------
+    >>> resolve_precision("float32")
+    'float32'
+    >>> resolve_precision("auto", device="cuda")
+    'float32'
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, not {precision!r}")
+    if precision != "auto":
+        return precision
+    return "bfloat16" if device == "cpu" and native_bfloat16() else "float32"
 
 
 class SentenceTransformerEncoder(PassageEncoder):
@@ -46,6 +85,20 @@ class SentenceTransformerEncoder(PassageEncoder):
         Wordpieces shared by consecutive passages of a text.
     threads : int, optional
         CPU threads for torch (default: all cores).
+    precision : {"auto", "float32", "bfloat16"}
+        The arithmetic of the forward pass. ``bfloat16`` runs it under torch's CPU autocast
+        (matrix products in bfloat16 with float32 accumulation, normalisations in float32);
+        ``auto`` chooses it where the CPU computes bfloat16 natively
+        (:func:`native_bfloat16`), float32 elsewhere. On 10kGNAD paragraphs bfloat16 was
+        2.2-2.5x faster on this project's AMD EPYC (AVX512-BF16), at cosine 0.99994 or more to
+        the float32 vectors. The resolved precision is part of the fingerprint, so the cache
+        never mixes the two.
+
+    Notes
+    -----
+    In bfloat16 a passage's vector depends on the padded length of its batch (up to 1e-3 per
+    component; float32: 1e-7), so the encoder is then ``batch_dependent``: the embedding cache
+    reuses its vectors only for the same list of texts, and a run reproduces its own bytes.
 
     Examples
     --------
@@ -59,6 +112,12 @@ class SentenceTransformerEncoder(PassageEncoder):
     # loaded on first use, so a run served entirely from the cache never loads the model
     _model: Any = None
     _tokenizer: Any = None
+
+    def __init__(
+        self, model: str = "all-MiniLM-L6-v2", *, precision: Precision = "auto", **params: Any
+    ) -> None:
+        super().__init__(model, **params)
+        self.precision = resolve_precision(precision, self.device)
 
     @property
     def model(self) -> Any:
@@ -126,6 +185,15 @@ class SentenceTransformerEncoder(PassageEncoder):
     def max_seq_length(self) -> int:
         return int(self.model.max_seq_length)
 
+    @property
+    def batch_dependent(self) -> bool:
+        """bfloat16 rounds differently with the batch's padded length (see Notes)."""
+        return self.precision == "bfloat16"
+
+    def _fingerprint_extra(self) -> dict[str, Any]:
+        # float32 adds nothing, so the vectors cached before this setting existed stay valid
+        return {} if self.precision == "float32" else {"precision": self.precision}
+
     def _prepare(self) -> None:
         import torch
 
@@ -133,10 +201,15 @@ class SentenceTransformerEncoder(PassageEncoder):
 
     def encode_passages(self, texts: list[str]) -> np.ndarray:
         """Embed texts that fit the model as they are (one batch), not normalised."""
-        return self.model.encode(
-            list(texts),
-            batch_size=len(texts),
-            convert_to_numpy=True,
-            normalize_embeddings=False,
-            show_progress_bar=False,
-        )
+        import torch
+
+        bfloat16 = self.precision == "bfloat16"
+        with torch.autocast(self.device, dtype=torch.bfloat16) if bfloat16 else nullcontext():
+            vectors = self.model.encode(
+                list(texts),
+                batch_size=len(texts),
+                convert_to_numpy=True,
+                normalize_embeddings=False,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)

@@ -65,9 +65,7 @@ class CorpusConfig(Section):
         "raise", description="raise on the first bad row/file, or skip it and report the count"
     )
     split_long_paragraphs: int = Field(
-        150,
-        ge=0,
-        description="cut paragraphs longer than this many words at sentence ends (0: off)",
+        150, ge=0, description="cut paragraphs over this many words at sentence ends (0: off)"
     )
     limit: int | None = Field(None, ge=1, description="read only the first N documents")
 
@@ -159,10 +157,7 @@ class TopicsConfig(Section):
         0.8, ge=0, le=1, description="rank topic words by relevance with this weight (1: p(w|k))"
     )
     word_candidates: int = Field(
-        30,
-        ge=0,
-        description="choose each topic's first coherence_top_n words for co-occurrence among "
-        "its this many best-ranked (coherence_top_n or fewer: rank alone)",
+        30, ge=0, description="coherence_top_n words picked for co-occurrence among this many"
     )
     period: Literal["year", "quarter", "month", "day"] = "month"
 
@@ -186,6 +181,9 @@ class EmbeddingsConfig(Section):
     pooling: Literal["mean", "max", "first"] = "mean"
     passage_overlap: int = Field(16, ge=0, description="wordpieces shared by consecutive passages")
     quantize: bool = Field(True, description="onnx backend: dynamic int8 quantisation")
+    precision: Literal["auto", "float32", "bfloat16"] = Field(
+        "auto", description="sentence-transformers: auto is bfloat16 on a CPU that has it natively"
+    )
     threads: int | None = Field(None, ge=1, description="CPU threads (default: all cores)")
     lsa_dims: int = Field(200, ge=2, description="lsa backend: SVD dimensions")
     input: Literal["auto", "german", "gloss", "static"] = Field(

@@ -29,6 +29,7 @@ from toolkit.embeddings import (
 )
 from toolkit.embeddings.inputs import input_encoder, resolve_input
 from toolkit.embeddings.models import check_downloadable
+from toolkit.embeddings.sentence_transformers import resolve_precision
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, sampled, stack_npy
 from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig, LexiconConfig
 from toolkit.experiment.stages.base import Inputs, Stage
@@ -49,6 +50,8 @@ def _model(section_json: str) -> Encoder:
     params = section.model_dump(
         exclude={"backend", "quantize", "lsa_dims", "input", "static_weighting", "term_backend"}
     )
+    if section.backend != "sentence-transformers":
+        del params["precision"]  # torch's autocast; ONNX Runtime runs its own graph
     return make_encoder(section.backend, quantize=section.quantize, **params)
 
 
@@ -70,11 +73,14 @@ def embeddings_section(config: ExperimentConfig) -> EmbeddingsConfig:
     through the whole-text model anyway (themes configured, ``themes.settings.gloss`` on): then
     it reads the gloss, and one pass of the model over every paragraph serves search, clusters
     and themes (on 10kGNAD: label precision@10 0.651 against 0.643 with static input, clusters
-    NMI 0.495 against 0.484, free-text MRR 0.770 against 0.783 and 0.714 for BM25; the whole run
+    NMI 0.493 against 0.484, free-text MRR 0.770 against 0.783 and 0.714 for BM25; the whole run
     without the static pass, ``benchmarks/whole_run.py``) — unless the themes read only some
     paragraphs (``themes.settings.context_share`` below 1). Any other model reads German.
+    ``precision: auto`` is resolved on the client, so every worker computes in the same one.
     """
     cfg = config.embeddings
+    if cfg.backend == "sentence-transformers":
+        cfg = cfg.model_copy(update={"precision": resolve_precision(cfg.precision, cfg.device)})
     if cfg.backend == "lsa" or cfg.input != "auto":
         return cfg
     chosen = resolve_input(cfg.input, cfg.model)
@@ -98,7 +104,8 @@ def whole_text_model(cfg: EmbeddingsConfig) -> Encoder:
     With static input the embeddings never run the model over whole texts: the term backend
     serves, in fp32 (ONNX: the vectors of sentence-transformers, faster). Not int8: the themes
     were calibrated on fp32 vectors and lose 0.01-0.04 macro-F1 on int8 ones
-    (``benchmarks/themes_mixed.py --context-model onnx-int8``). Otherwise the configured model.
+    (``benchmarks/themes_mixed.py --context-model onnx-int8``). Otherwise the configured model,
+    in its ``precision`` (bfloat16 moved single paragraphs, net none: see the README).
     """
     if resolve_input(cfg.input, cfg.model) == "static":
         return _whole_text_model(cfg.term_backend, cfg.model)
