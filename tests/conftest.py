@@ -14,7 +14,7 @@ SEED_FILE = SEED_DIR / "000_f8d3ef48d24ec83a.txt"
 
 def shared_dir() -> Path:
     """``$TOOLKIT_DATA`` if set, else ``../shared`` beside the repository."""
-    return Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared")
+    return Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared").resolve()
 
 
 GNAD_CSV = shared_dir() / "corpora" / "10kgnad" / "test.csv"

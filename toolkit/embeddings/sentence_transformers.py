@@ -89,16 +89,17 @@ class SentenceTransformerEncoder(PassageEncoder):
         The arithmetic of the forward pass. ``bfloat16`` runs it under torch's CPU autocast
         (matrix products in bfloat16 with float32 accumulation, normalisations in float32);
         ``auto`` chooses it where the CPU computes bfloat16 natively
-        (:func:`native_bfloat16`), float32 elsewhere. On 10kGNAD paragraphs bfloat16 was
-        2.2-2.5x faster on this project's AMD EPYC (AVX512-BF16), at cosine 0.99994 or more to
-        the float32 vectors. The resolved precision is part of the fingerprint, so the cache
-        never mixes the two.
+        (:func:`native_bfloat16`), float32 elsewhere. On this project's AMD EPYC
+        (AVX512-BF16) the embeddings stage of the 10kGNAD run took 49.8 s instead of 83.1 s
+        (``benchmarks/whole_run.py``), with the same search quality (README, *bfloat16*).
+        The resolved precision is part of the fingerprint, so the cache never mixes the two.
 
     Notes
     -----
-    In bfloat16 a passage's vector depends on the padded length of its batch (up to 1e-3 per
-    component; float32: 1e-7), so the encoder is then ``batch_dependent``: the embedding cache
-    reuses its vectors only for the same list of texts, and a run reproduces its own bytes.
+    In bfloat16 a passage's vector depends on the batch it is encoded in (up to 1e-3 per
+    component, alone against in a batch; float32: 1e-7), so the encoder is then
+    ``batch_dependent``: the embedding cache reuses its vectors only for the same list of
+    texts, and the same batches give the same bytes.
 
     Examples
     --------
@@ -187,7 +188,7 @@ class SentenceTransformerEncoder(PassageEncoder):
 
     @property
     def batch_dependent(self) -> bool:
-        """bfloat16 rounds differently with the batch's padded length (see Notes)."""
+        """bfloat16 rounds a passage differently in another batch (see Notes)."""
         return self.precision == "bfloat16"
 
     def _fingerprint_extra(self) -> dict[str, Any]:
