@@ -6,7 +6,7 @@ import functools
 import os
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import numpy as np
 
@@ -19,7 +19,7 @@ from toolkit.errors import ModelNotFoundError
 from toolkit.progress import is_quiet, quiet_libraries
 
 Precision = Literal["auto", "float32", "bfloat16"]
-PRECISIONS = ("auto", "float32", "bfloat16")
+PRECISIONS: tuple[str, ...] = get_args(Precision)
 
 
 @functools.cache

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, Strict, field_validator, model_validator
 
 from toolkit.corpus import FORMATS
+from toolkit.embeddings.sentence_transformers import Precision
 from toolkit.experiment.compute import ComputeConfig
 from toolkit.experiment.section import Section
 
@@ -181,7 +182,7 @@ class EmbeddingsConfig(Section):
     pooling: Literal["mean", "max", "first"] = "mean"
     passage_overlap: int = Field(16, ge=0, description="wordpieces shared by consecutive passages")
     quantize: bool = Field(True, description="onnx backend: dynamic int8 quantisation")
-    precision: Literal["auto", "float32", "bfloat16"] = Field(
+    precision: Precision = Field(
         "auto", description="sentence-transformers: auto is bfloat16 on a CPU that has it natively"
     )
     threads: int | None = Field(None, ge=1, description="CPU threads (default: all cores)")
