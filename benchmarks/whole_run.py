@@ -189,12 +189,13 @@ def machine_setup(machine: Path, numba: Path, table: bool, log_dir: Path) -> dic
             "from toolkit.embeddings.onnx_export import onnx_model_path\n"
             "onnx_model_path(resolve_model('all-MiniLM-L6-v2'), quantize=False)"
         ),
-        # numba compiles UMAP's functions once per machine into NUMBA_CACHE_DIR; 5,000 points
-        # take the approximate neighbour search (pynndescent) large corpora take too
+        # numba compiles UMAP's functions once per machine into NUMBA_CACHE_DIR: 1,000 points
+        # take the exact neighbours of small corpora, 5,000 the approximate search (pynndescent)
         "numba_compile": (
             "import numpy as np\n"
             "from toolkit.clusters import reduce_vectors\n"
-            "reduce_vectors(np.random.default_rng(0).random((5000, 20)), seed=0)"
+            "for n in (1000, 5000):\n"
+            "    reduce_vectors(np.random.default_rng(0).random((n, 20)), seed=0)"
         ),
     }
     if table:

@@ -78,6 +78,20 @@ def test_user_errors_exit_2_with_a_message(seed_run_dir: Path, tmp_path: Path) -
         assert result.stderr.startswith("error:") and "Traceback" not in result.stderr
 
 
+def test_the_process_ends_fast_with_its_output_and_status(seed_run_dir: Path) -> None:
+    # main() ends through exit_now (os._exit after the exit handlers): nothing printed into a
+    # pipe may be lost, and the status is the command's
+    result = subprocess.run(
+        [sys.executable, "-m", "toolkit", "runs", "show", str(seed_run_dir)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() and "topics" in result.stdout
+
+
 def test_themes_shows_the_seed_diagnostics(seed_run_dir: Path) -> None:
     out = invoke("themes", str(seed_run_dir), "--theme", "arms_production")
     assert out.startswith("arms_production\n") and "membership" not in out

@@ -398,3 +398,55 @@ def test_default_clustering_on_10kgnad_lsa(gnad_csv: Path) -> None:
     )
     assert result.metrics["nmi"] > 0.35
     assert 5 <= result.metrics["num_clusters"] <= 20
+
+
+# ---------------------------------------------------------------------------------------------
+# UMAP's exact neighbours, compiled
+
+
+def awkward_vectors(metric_seed: int = 0) -> np.ndarray:
+    """Blobs with what UMAP must treat alike: a zero vector, exact duplicates, opposite rows."""
+    vectors = blobs([40, 40, 40], dim=12, spread=0.3, seed=metric_seed).astype(np.float32)
+    vectors[5] = 0.0
+    vectors[50] = vectors[51] = vectors[52]
+    vectors[90] = -vectors[91]
+    return vectors
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_distance_matrix_is_umaps_own_to_the_bit(metric: str) -> None:
+    from sklearn.metrics import pairwise_distances
+
+    from toolkit.clusters.neighbours import distance_matrix, named_distances
+
+    vectors = awkward_vectors()
+    # what UMAP computes below 4,096 vectors: its numba metric called pair by pair
+    expected = pairwise_distances(vectors, metric=named_distances[metric])
+    assert distance_matrix(vectors, metric).tobytes() == expected.tobytes()
+
+
+def test_exact_neighbours_only_where_umap_searches_exactly(monkeypatch) -> None:
+    from toolkit.clusters import neighbours
+
+    vectors = awkward_vectors()
+    assert neighbours.exact_neighbours(vectors, 5, "manhattan") is None
+    indices, distances = neighbours.exact_neighbours(vectors, 5, "cosine")
+    assert indices.shape == distances.shape == (len(vectors), 5)
+    assert (indices[:, 0] == np.arange(len(vectors))).sum() >= len(vectors) - 3  # self first
+    monkeypatch.setattr(neighbours, "SMALL_DATA", len(vectors))
+    assert neighbours.exact_neighbours(vectors, 5, "cosine") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_umap_with_compiled_neighbours_is_umaps_own_fit(metric: str) -> None:
+    from toolkit.numba_cache import import_umap
+
+    umap = import_umap()
+    vectors = awkward_vectors()
+    reduction = Reduction(n_neighbors=10, n_components=3, metric=metric)
+    ours = reduce_vectors(vectors, reduction, seed=3)
+    theirs = umap.UMAP(
+        n_components=3, n_neighbors=10, min_dist=0.0, metric=metric, random_state=3, n_jobs=1
+    ).fit_transform(vectors)
+    assert ours.tobytes() == theirs.astype(np.float32).tobytes()

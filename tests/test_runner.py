@@ -164,3 +164,74 @@ def test_sweep_writes_one_run_per_point(tmp_path: Path) -> None:
     assert (folder / "sweep.png").is_file()
     recommendation = json.loads((folder / "recommendation.json").read_text())
     assert recommendation["num_topics"] in (2, 3) and recommendation["rule"].startswith("K = ")
+
+
+# ---------------------------------------------------------------------------------------------
+# stages beside the main process (toolkit.experiment.beside)
+
+
+def test_a_stage_computed_beside_gives_the_same_bytes(seed_run_dir: Path, tmp_path: Path) -> None:
+    config = load_config(SEED_CONFIG, ["compute.beside_from=1"])
+    folder = execute(config, tmp_path / "beside", tmp_path / "cache")
+    stages = json.loads((folder / "manifest.json").read_text())["stages"]
+    assert [n for n, s in stages.items() if s.get("computed_beside")] == ["topics"]
+    assert not stages["topics"]["cache_hit"] and set(stages) == set(BY_NAME)
+    first, second = files_of(seed_run_dir), files_of(folder)
+    assert first.keys() == second.keys()
+    # config.yaml records compute.beside_from; the seed's themes are not in alphabetical order,
+    # and the seeded topics follow the config's order (the job keeps it)
+    assert [name for name in first if first[name] != second[name]] == ["config.yaml"]
+
+
+def test_a_failed_second_process_is_computed_here(
+    seed_run_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.experiment import beside
+
+    monkeypatch.setattr(beside.sys, "executable", "/bin/false")
+    config = load_config(SEED_CONFIG, ["compute.beside_from=1"])
+    folder = execute(config, tmp_path / "fallback", tmp_path / "cache")
+    stages = json.loads((folder / "manifest.json").read_text())["stages"]
+    assert not any(s.get("computed_beside") for s in stages.values())
+    assert files_of(folder)["topics/topics.csv"] == files_of(seed_run_dir)["topics/topics.csv"]
+
+
+def test_an_interrupted_run_stops_the_second_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.experiment import beside
+
+    started: list[beside.Running] = []
+    original = beside.BesideStages.start
+
+    def start(self: beside.BesideStages, *args: object) -> bool:
+        began = original(self, *args)  # type: ignore[arg-type]
+        if began:
+            started.append(list(self.running.values())[-1])
+        return began
+
+    def crash(config: object, inputs: object) -> None:
+        raise KeyboardInterrupt("simulated crash")
+
+    monkeypatch.setattr(beside.BesideStages, "start", start)
+    monkeypatch.setattr(BY_NAME["clusters"], "compute", crash)
+    config = load_config(SEED_CONFIG, ["compute.beside_from=1"])
+    with pytest.raises(Interrupted, match="resume from 'clusters'"):
+        execute(config, tmp_path / "crash", tmp_path / "cache")
+    assert [r.stage.name for r in started] == ["topics"]
+    assert started[0].process.poll() is not None and not started[0].job.exists()
+
+
+def test_nothing_runs_beside_below_beside_from_or_on_one_core(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.experiment import beside
+
+    folder = execute(load_config(SEED_CONFIG), tmp_path / "a", tmp_path / "cache")
+    stages = json.loads((folder / "manifest.json").read_text())["stages"]
+    assert not any(s.get("computed_beside") for s in stages.values())  # 1 document < 500
+    monkeypatch.setattr(beside, "spare_cores", lambda: 0)
+    config = load_config(SEED_CONFIG, ["compute.beside_from=1"])
+    folder = execute(config, tmp_path / "b", tmp_path / "cache2")
+    stages = json.loads((folder / "manifest.json").read_text())["stages"]
+    assert not any(s.get("computed_beside") for s in stages.values())

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import pandas as pd
 import typer
@@ -272,12 +274,34 @@ def report(
 
 def main() -> None:
     """Console entry point: user errors print a one-line message and exit 2, not a traceback;
-    an interrupt says how to resume and exits 130."""
+    an interrupt says how to resume and exits 130. The process then ends through
+    :func:`exit_now`."""
+    code: int | str | None = 0
     try:
         app()
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt as exc:
         typer.echo(f"\n{exc or 'interrupted'}", err=True)
-        sys.exit(130)
+        code = 130
     except (ToolkitError, ValueError, FileNotFoundError) as exc:
         typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        code = 2
+    exit_now(code)
+
+
+def exit_now(code: int | str | None) -> NoReturn:
+    """End the process with ``code`` as ``sys.exit`` would, without the interpreter's teardown.
+
+    The exit handlers run (logging, temporary folders …) and the output is flushed; what is
+    skipped is freeing every object one by one: after a run, the dictionary, the lemma and gloss
+    caches and the model, 4 s of an 80-s run and 0.7 s of a cached one. Everything the toolkit
+    writes is closed by then (files are written to a temporary name and renamed).
+    """
+    if isinstance(code, str):  # as sys.exit: the message on stderr, status 1
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()  # what the interpreter would run first at exit
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code or 0)

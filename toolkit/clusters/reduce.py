@@ -99,6 +99,10 @@ def _umap(
     # imported lazily, with numba's disk cache on: its compile cost is paid once per machine
     umap = import_umap()
 
+    from toolkit.clusters.neighbours import exact_neighbours
+
+    # the neighbours UMAP would compute itself on a small corpus, in compiled code (same fit)
+    neighbours = exact_neighbours(vectors, plan["n_neighbors"], reduction.metric)
     model = umap.UMAP(
         n_components=n_components,
         n_neighbors=plan["n_neighbors"],
@@ -107,9 +111,13 @@ def _umap(
         random_state=seed,
         # random_state forces one thread anyway; saying so avoids UMAP's warning about it.
         n_jobs=1,
+        precomputed_knn=neighbours or (None, None, None),
+        # without it UMAP ignores given neighbours below 4,096 vectors and computes its own
+        force_approximation_algorithm=neighbours is not None,
     )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*n_jobs.*")
+        warnings.filterwarnings("ignore", message=".*precomputed_knn.*")
         return model.fit_transform(vectors).astype(np.float32)
 
 

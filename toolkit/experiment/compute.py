@@ -62,6 +62,12 @@ class ComputeConfig(Section):
     memory_limit: str | None = Field(
         None, description="memory per LocalCluster worker, e.g. '3GB' (default: Dask's share)"
     )
+    beside_from: int | None = Field(
+        500,
+        ge=1,
+        description="a run in this process hands a stage to a second process on a spare core "
+        "from this many documents (None: never; below, the ~3 s its start costs are not won)",
+    )
     sample: int | None = Field(
         100_000,
         ge=1,

@@ -13,22 +13,23 @@ from __future__ import annotations
 import contextlib
 import shutil
 import signal
+import tempfile
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ToolkitWarning
 from toolkit.experiment import folder as layout
-from toolkit.experiment.cache import MARKER, StageCache
+from toolkit.experiment.beside import BesideStages
+from toolkit.experiment.cache import StageCache
 from toolkit.experiment.compute import Compute, computing, make_compute
 from toolkit.experiment.loading import load_config, to_yaml
 from toolkit.experiment.manifest import environment
+from toolkit.experiment.recorder import Recorder, copy_stage
 from toolkit.experiment.schema import ExperimentConfig
-from toolkit.experiment.stages import Inputs, Stage, enabled_stages, with_requirements
+from toolkit.experiment.stages import Stage, enabled_stages, with_requirements
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.io import (
     atomic_folder,
@@ -90,82 +91,44 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def _copy_stage(source: Path, destination: Path) -> None:
-    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(MARKER))
+class _Plots:
+    """The run's plots: those a stage computing beside does not change are drawn while the
+    main process waits for it, the rest at the end; or all copied from the cache when every
+    stage was the same."""
 
+    def __init__(self, config: ExperimentConfig, folder: Path, rec: Recorder) -> None:
+        self.config, self.folder, self.rec = config, folder, rec
+        self.early: Path | None = None  # where the figures drawn while waiting are
+        self.drawn: list[str] = []
 
-def _key(stage: Stage[Any], config: ExperimentConfig, settings: Any, keys: dict[str, str]) -> str:
-    # an optional input that ran changes the output too (topic vectors for search, ...)
-    upstream = [*stage.needs(config), *stage.optional]
-    return hash_obj(
-        {
-            "stage": stage.name,
-            "version": stage.version,
-            "settings": settings,
-            "upstream": {name: keys[name] for name in upstream if name in keys},
-        }
-    )
+    def while_waiting(self, staging: Path, pending: list[str]) -> None:
+        """Draw what does not read the ``pending`` stages (once), before waiting for them."""
+        from toolkit.experiment.run import Run
+        from toolkit.plots import write_run_plots
 
+        if not self.config.output.plots or self.early is not None or not pending:
+            return
+        _run_files(self.config, staging, self.folder, self.rec)  # the figures read them
+        self.early = Path(tempfile.mkdtemp(prefix="toolkit-plots-"))
+        self.drawn = write_run_plots(Run(staging), self.early, pending=pending)
 
-class _Recorder:
-    """What one run records: stage outputs, keys, metrics, manifest entries, warnings."""
+    def finish(self, staging: Path) -> None:
+        from toolkit.experiment.run import Run
+        from toolkit.plots import write_run_plots
 
-    def __init__(self, cache: StageCache, compute: Compute) -> None:
-        self.cache = cache
-        self.inputs = Inputs(cache_dir=cache.root, compute=compute)
-        self.keys: dict[str, str] = {}
-        self.metrics: dict[str, Any] = {}
-        self.stages: dict[str, Any] = {}
-        self.warnings: list[str] = []
-        #: work folders of the stages stored in the cache: removed when the run ends
-        self.stored: list[Path] = []
+        def write(tmp: Path) -> None:
+            for name in self.drawn:
+                shutil.copy2(self.early / name, tmp / name)  # type: ignore[operator]
+            write_run_plots(Run(staging), tmp, done=self.drawn)
 
-    def run(self, stage: Stage[Any], config: ExperimentConfig, staging: Path) -> None:
-        tick = time.perf_counter()
-        settings = stage.settings(config)
-        key = self.keys[stage.name] = _key(stage, config, settings, self.keys)
-        cached = self.cache.lookup(stage.name, key)
-        hit = cached is not None
-        if cached is not None:
-            output = stage.load(cached, config)
-            status(f"[{stage.name}] cached")
-        else:
-            status(f"[{stage.name}] computing …")
-            self.inputs.work = self.cache.work(stage.name, key)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ToolkitWarning)
-                output = stage.compute(config, self.inputs)
-            said = [str(w.message) for w in caught if issubclass(w.category, ToolkitWarning)]
-            cached = self.cache.store(
-                stage.name, key, lambda tmp: stage.save(output, tmp, config), said
-            )
-            self.stored.append(self.inputs.work)
-            self.inputs.work = None
-        self.warnings += [f"{stage.name}: {message}" for message in StageCache.warnings(cached)]
-        self.inputs.add(stage.name, output)
-        _copy_stage(cached, staging / stage.name)
-        self.metrics[stage.name] = stage.metrics(output)
-        elapsed = time.perf_counter() - tick
-        self.stages[stage.name] = {
-            "key": key,
-            "cache_hit": hit,
-            "seconds": round(elapsed, 3),
-            "settings": settings,
-            **stage.provenance(output),
-        }
-        status(f"[{stage.name}] done in {elapsed:.1f} s")
+        cache = self.rec.cache
+        key = hash_obj({"plots": PLOTS_VERSION, "stages": self.rec.keys})
+        cached = cache.lookup("plots", key) or cache.store("plots", key, write)
+        copy_stage(cached, staging / layout.PLOTS)
 
-
-def _plots(staging: Path, cache: StageCache, keys: dict[str, str]) -> None:
-    """Write the run's plots, or copy them from the cache when every stage was the same."""
-    from toolkit.experiment.run import Run
-    from toolkit.plots import write_run_plots
-
-    key = hash_obj({"plots": PLOTS_VERSION, "stages": keys})
-    cached = cache.lookup("plots", key)
-    if cached is None:
-        cached = cache.store("plots", key, lambda tmp: write_run_plots(Run(staging), tmp))
-    _copy_stage(cached, staging / layout.PLOTS)
+    def close(self) -> None:
+        if self.early is not None:
+            shutil.rmtree(self.early, ignore_errors=True)
 
 
 def preflight(
@@ -185,17 +148,15 @@ def preflight(
     return stages
 
 
-def _finish(config: ExperimentConfig, staging: Path, folder: Path, rec: _Recorder) -> None:
-    """Write the run-level files (documents, config, metrics, plots) into the staging folder."""
+def _run_files(config: ExperimentConfig, staging: Path, folder: Path, rec: Recorder) -> None:
+    """The run-level files: documents, config and the metrics of the stages recorded."""
     write_csv(staging / layout.DOCUMENTS, rec.inputs[CorpusStage].table())
     write_text(staging / layout.CONFIG, to_yaml(config, relative_to=folder))
     write_json(staging / layout.METRICS, rec.metrics)
-    if config.output.plots:
-        _plots(staging, rec.cache, rec.keys)
 
 
 def _manifest(
-    config: ExperimentConfig, timing: dict[str, Any], rec: _Recorder, staging: Path
+    config: ExperimentConfig, timing: dict[str, Any], rec: Recorder, staging: Path
 ) -> dict[str, Any]:
     """``manifest.json``: where the run came from, its timings, warnings and artifacts."""
     return {
@@ -208,6 +169,29 @@ def _manifest(
         **environment(),
         "artifacts": layout.artifact_table(staging),
     }
+
+
+def _run_stages(
+    config: ExperimentConfig,
+    stages: list[Stage[Any]],
+    staging: Path,
+    rec: Recorder,
+    beside: BesideStages,
+    plots: _Plots,
+    steps: list[str],
+) -> None:
+    """Record every stage into ``staging``, each in this process or, when it may, in a second
+    one beside it (:mod:`toolkit.experiment.beside`); appends the name of each step to
+    ``steps`` as it starts (an interrupt's message names the last)."""
+    for position, stage in enumerate(stages):
+        steps.append(stage.name)
+        plots.while_waiting(staging, beside.awaited_by(stage))
+        beside.await_read_by(stage, staging)
+        if not beside.start(stage, stages[position + 1 :]):
+            rec.run(stage, config, staging)
+    steps.append("plots")
+    plots.while_waiting(staging, list(beside.running))
+    beside.finish_all(staging)
 
 
 def execute(
@@ -228,9 +212,8 @@ def execute(
     (default ``output.cache_dir``, ``$TOOLKIT_CACHE`` or the user cache). ``compute`` is where
     the per-document work runs (default: the ``compute`` section's scheduler, or this process;
     a Dask cluster is started only when a stage needs it, and closed at the end; a given one is
-    left open). Ctrl-C or
-    SIGTERM raise :class:`Interrupted`: nothing half-written is left, and the message says how
-    to resume.
+    left open). Ctrl-C or SIGTERM raise :class:`Interrupted`: nothing half-written is left,
+    and the message says how to resume.
     """
     started = datetime.now(UTC)
     config = with_requirements(config)
@@ -239,16 +222,17 @@ def execute(
     stages = preflight(config, folder, cache, force, source)
     owned = compute is None  # a compute that was given stays open for its owner
     compute = compute or make_compute(**config.compute.model_dump(include=PLACEMENT))
-    rec = _Recorder(cache, compute)
+    rec = Recorder(cache, compute)
+    beside = BesideStages(config, compute, rec)
+    plots = _Plots(config, folder, rec)
     total = time.perf_counter()
-    current = "setup"
+    steps = ["setup"]
     try:
         with sigterm_as_interrupt(), computing(compute, owned), atomic_folder(folder) as staging:
-            for stage in stages:
-                current = stage.name
-                rec.run(stage, config, staging)
-            current = "plots"
-            _finish(config, staging, folder, rec)
+            _run_stages(config, stages, staging, rec, beside, plots, steps)
+            _run_files(config, staging, folder, rec)
+            if config.output.plots:
+                plots.finish(staging)
             timing = {
                 "started": started.isoformat(timespec="seconds"),
                 "finished": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -256,13 +240,14 @@ def execute(
             }
             write_json(staging / layout.MANIFEST, _manifest(config, timing, rec, staging))
     except KeyboardInterrupt as exc:
-        done = [name for name in rec.stages]
         raise Interrupted(
-            f"interrupted during '{current}' ({exc or 'Ctrl-C'}); nothing was written to "
-            f"{folder}. Completed stages are cached ({', '.join(done) or 'none'}): run the "
-            f"same command again to resume from '{current}'"
+            f"interrupted during '{steps[-1]}' ({exc or 'Ctrl-C'}); nothing was written to "
+            f"{folder}. Completed stages are cached ({', '.join(rec.stages) or 'none'}): run the "
+            f"same command again to resume from '{steps[-1]}'"
         ) from None
     finally:
+        beside.stop()
+        plots.close()
         # outputs computed this run read their partitions from there until the run ends
         for work in rec.stored:
             shutil.rmtree(work, ignore_errors=True)

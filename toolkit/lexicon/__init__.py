@@ -18,6 +18,7 @@ from toolkit.lexicon.lexicon import (
     LexiconNotFoundError,
     Sense,
     load_lexicon,
+    require_dictionary,
 )
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "load_lexicon",
     "parse_line",
     "read_ding",
+    "require_dictionary",
 ]

@@ -47,8 +47,15 @@ from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from toolkit.io import hash_obj
-from toolkit.lexicon.lexicon import DEFAULT_PATH, FORMAT, Lexicon, Sense, load_lexicon
+from toolkit.io import hash_obj, sha256_file
+from toolkit.lexicon.lexicon import (
+    DEFAULT_PATH,
+    FORMAT,
+    Lexicon,
+    Sense,
+    load_lexicon,
+    require_dictionary,
+)
 from toolkit.text.compounds import split_compound
 from toolkit.text.lemmatize import lemmatize
 from toolkit.text.stopwords import german_stopwords
@@ -74,9 +81,11 @@ _ZU_INFINITIVE = re.compile(
 
 
 def gloss_source(path: str | Path = DEFAULT_PATH) -> dict[str, Any]:
-    """What decides the glosses a dictionary file gives, for cache keys: the file's hash, the
-    parse format and the gloss version (a change to either must miss every older entry)."""
-    return {"source": load_lexicon(path).source, "format": FORMAT, "gloss_version": GLOSS_VERSION}
+    """What decides the glosses a dictionary file gives, for cache keys: the file's hash (the
+    parsed lexicon's ``source``, without reading the parse), the parse format and the gloss
+    version (a change to either must miss every older entry)."""
+    source = sha256_file(require_dictionary(path))
+    return {"source": source, "format": FORMAT, "gloss_version": GLOSS_VERSION}
 
 
 class Glosser:

@@ -267,6 +267,21 @@ class Lexicon:
         )
 
 
+def require_dictionary(path: str | Path = DEFAULT_PATH) -> Path:
+    """The dictionary file's path, or the error :func:`load_lexicon` would raise for a missing
+    one: the check before a run, which need not read the file (a cached run never does).
+
+    >>> require_dictionary("/no/such/file")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    toolkit.lexicon.lexicon.LexiconNotFoundError: German-English dictionary not found at ...
+    """
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise missing_dictionary(path)
+    return path
+
+
 @functools.lru_cache(maxsize=4)
 def _shared(path: str, cache_dir: str, stamp: tuple[int, int]) -> Lexicon:
     return Lexicon.from_file(path, cache_dir)
@@ -282,9 +297,7 @@ def load_lexicon(path: str | Path = DEFAULT_PATH, cache_dir: str | Path | None =
     ...
     toolkit.lexicon.lexicon.LexiconNotFoundError: German-English dictionary not found at /no/such/file. Install it with `apt-get install trans-de-en` (Debian/Ubuntu; it provides /usr/share/trans/de-en), point `lexicon.path` to another file in the Ding format, or turn the English gloss off (`embeddings.input: german` and, with themes, `themes.settings.gloss: false`).
     """  # noqa: E501
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise missing_dictionary(path)
+    path = require_dictionary(path)
     stat = path.stat()
     folder = Path(cache_dir) if cache_dir is not None else cache_root() / "lexicon"
     return _shared(str(path.resolve()), str(folder), (stat.st_mtime_ns, stat.st_size))

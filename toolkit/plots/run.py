@@ -7,7 +7,7 @@ rows); :func:`write_run_plots` writes them, and the HTML report renders the same
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -188,7 +188,7 @@ def document_map_plot(run: object, column: str) -> Figure | None:
     return document_map_figure(points, column, f"Document map by {column}", layout_axis(run))
 
 
-# file name, stage the figure needs, builder
+# file name, the stages the figure needs ("?": reads it when the run has it), builder
 RUN_FIGURES: tuple[tuple[str, str, Callable[[object], Figure | None]], ...] = (
     ("topic_words.png", "topics", topic_words_plot),
     ("topics_over_time.png", "topics", topics_over_time_plot),
@@ -196,41 +196,64 @@ RUN_FIGURES: tuple[tuple[str, str, Callable[[object], Figure | None]], ...] = (
     ("themes_over_time.png", "themes", themes_over_time_plot),
     ("theme_profile.png", "themes", theme_profile_plot),
     *(
-        (f"document_map_{c}.png", "clusters", lambda run, c=c: document_map_plot(run, c))
+        (f"document_map_{c}.png", "clusters+themes?", lambda run, c=c: document_map_plot(run, c))
         for c in MAP_COLOURINGS
     ),
 )
+# the interactive figures, likewise
+RUN_PAGES = (("lda_explorer.html", "topics"), ("document_map.html", "clusters+themes?"))
 
 
 def run_has(run: object, stages: str) -> bool:
-    """Whether ``run`` has every stage of ``stages`` (names joined by ``+``)."""
-    return all(run.has(stage) for stage in stages.split("+"))  # type: ignore[attr-defined]
+    """Whether ``run`` has every stage of ``stages`` (names joined by ``+``; ``?``: optional)."""
+    needed = [stage for stage in stages.split("+") if not stage.endswith("?")]
+    return all(run.has(stage) for stage in needed)  # type: ignore[attr-defined]
 
 
-def write_run_plots(run: Any, folder: Path) -> list[Path]:
-    """Write every plot the run's stages allow into ``folder``; return the paths written.
+def reads_any(stages: str, names: Collection[str]) -> bool:
+    """Whether a figure of ``stages`` reads any stage of ``names``.
+
+    >>> reads_any("clusters+themes?", {"themes"}), reads_any("topics", {"themes"})
+    (True, False)
+    """
+    return any(stage.rstrip("?") in names for stage in stages.split("+"))
+
+
+def write_run_plots(
+    run: Any, folder: Path, *, pending: Collection[str] = (), done: Collection[str] = ()
+) -> list[str]:
+    """Write every plot the run's stages allow into ``folder``; return the file names written.
 
     ``run`` is a :class:`toolkit.experiment.run.Run` (anything with its attributes). Files:
     the PNGs of :data:`RUN_FIGURES` whose builder has something to show, and the interactive
-    ``lda_explorer.html`` and ``document_map.html``.
+    ``lda_explorer.html`` and ``document_map.html``. ``pending``: stages still computing,
+    whose figures are left for a later call (with ``done``: the names this one wrote), so
+    that figures can be drawn while a stage is computed elsewhere.
     """
     out = Path(folder)
-    written: list[Path] = []
+    written: list[str] = []
     for name, stages, build in RUN_FIGURES:
-        figure = build(run) if run_has(run, stages) else None
+        if name in done or reads_any(stages, pending) or not run_has(run, stages):
+            continue
+        figure = build(run)
         if figure is not None:
-            written.append(save_png(figure, out / name))
-    if run.has("topics"):
+            written.append(save_png(figure, out / name).name)
+    pages = {
+        name: stages
+        for name, stages in RUN_PAGES
+        if name not in done and not reads_any(stages, pending) and run_has(run, stages)
+    }
+    if "lda_explorer.html" in pages:
         result = run.topic_model
         explorer = lda_explorer_html(
             result.topic_word, result.vocabulary, result.doc_topics, run.topic_labels
         )
-        written.append(save_html(explorer, out / "lda_explorer.html", "lda-explorer"))
-    points = map_points(run) if run.has("clusters") else None
+        written.append(save_html(explorer, out / "lda_explorer.html", "lda-explorer").name)
+    points = map_points(run) if "document_map.html" in pages else None
     if points is not None:
         colourings = map_colourings(points)
         figure = document_map_html(points, colourings, colourings, "Document map", layout_axis(run))
-        written.append(save_html(figure, out / "document_map.html", "document-map"))
+        written.append(save_html(figure, out / "document_map.html", "document-map").name)
     return written
 
 

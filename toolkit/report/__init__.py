@@ -1,6 +1,24 @@
-"""The run report: one self-contained HTML file, and a text summary."""
+"""The run report: one self-contained HTML file, and a text summary.
 
-from toolkit.report.html import build_report, write_report
-from toolkit.report.summary import summarize_run
+The names below are imported on first use, so that ``toolkit.report.format`` (which the CLI
+reads for every command) does not load matplotlib and the figures.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.report.html import build_report, write_report
+    from toolkit.report.summary import summarize_run
+
+_WHERE = {"build_report": "html", "summarize_run": "summary", "write_report": "html"}
 
 __all__ = ["build_report", "summarize_run", "write_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(importlib.import_module(f"toolkit.report.{_WHERE[name]}"), name)
+    raise AttributeError(f"module 'toolkit.report' has no attribute {name!r}")

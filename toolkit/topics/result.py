@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,7 +176,16 @@ def save_lda(model: Any, path: Path) -> None:
 
     if getattr(model, "state", None) is not None:
         model.state.save(f"{path}.state")
-    pickle(model.id2word, f"{path}.id2word")
+    # only what the text stage's dictionary file keeps (ids, tokens, document frequencies),
+    # in id order: a dictionary read back from the stage cache has no collection counts or
+    # reverse map and other insertion orders, and the file must not depend on which one the
+    # model was fitted with
+    dictionary = copy.copy(model.id2word)
+    dictionary.token2id = dict(sorted(dictionary.token2id.items(), key=lambda item: item[1]))
+    dictionary.dfs = dict(sorted(dictionary.dfs.items()))
+    dictionary.cfs, dictionary.id2token = {}, {}
+    dictionary.num_pos = dictionary.num_nnz = 0
+    pickle(dictionary, f"{path}.id2word")
     apart = ["expElogbeta", "sstats"]
     for name in ("alpha", "eta"):  # as gensim: learnt ('auto') or not one vector
         value = getattr(model, name)

@@ -39,12 +39,16 @@ class Stage(Generic[Output]):
         Stages whose outputs ``compute`` reads (see also :meth:`needs`).
     optional : tuple of str
         Stages whose outputs ``compute`` uses when they ran (they enter the cache key then).
+    every_core : bool
+        Whether ``compute`` keeps every core busy itself (a sentence encoder): it then always
+        runs in the main process (see :mod:`toolkit.experiment.beside`).
     """
 
     name: ClassVar[str]
     version: ClassVar[int] = 1
     requires: ClassVar[tuple[str, ...]] = ()
     optional: ClassVar[tuple[str, ...]] = ()
+    every_core: ClassVar[bool] = False
 
     def enabled(self, config: ExperimentConfig) -> bool:
         """Whether ``config`` runs this stage (its section is present)."""
@@ -53,6 +57,11 @@ class Stage(Generic[Output]):
     def needs(self, config: ExperimentConfig) -> tuple[str, ...]:
         """The stages this config makes this stage read (``requires`` unless it depends)."""
         return self.requires
+
+    def reads(self, config: ExperimentConfig) -> tuple[str, ...]:
+        """The stages whose outputs :meth:`compute` may read under ``config``: what it
+        needs and the optional ones (the runner waits for these when they run elsewhere)."""
+        return (*self.needs(config), *self.optional)
 
     def check(self, config: ExperimentConfig) -> None:
         """Validation that can happen before any work (a model that is not there …)."""

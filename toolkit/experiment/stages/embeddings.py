@@ -36,7 +36,7 @@ from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage, read_paragraphs
 from toolkit.io import cache_root, link_tree, read_npy, sha256_file, write_json, write_npy
-from toolkit.lexicon import gloss_source, load_lexicon
+from toolkit.lexicon import gloss_source, require_dictionary
 
 STATIC_WEIGHTS = "static_weights.json"
 # the arrays one partition's task writes, beside its target name
@@ -308,6 +308,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
     name: ClassVar[str] = "embeddings"
     version: ClassVar[int] = 5
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
+    every_core: ClassVar[bool] = True  # torch's threads (LSA alone: numpy's)
 
     def check(self, config: ExperimentConfig) -> None:
         cfg = embeddings_section(config)
@@ -315,7 +316,7 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             return
         check_downloadable(resolve_model(cfg.model))
         if resolve_input(cfg.input, cfg.model) != "german":
-            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
+            require_dictionary(config.lexicon.path)  # a missing dictionary fails before any work
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = embeddings_section(config)

@@ -46,7 +46,7 @@ from toolkit.experiment.stages.theme_context import (
 )
 from toolkit.experiment.stages.topics import TopicsStage
 from toolkit.io import atomic_path, link_tree, read_csv, read_json, write_csv, write_json
-from toolkit.lexicon import load_lexicon
+from toolkit.lexicon import require_dictionary
 from toolkit.text.parquet import read_tokens
 from toolkit.themes import ThemeScorer
 from toolkit.themes.stage import (
@@ -194,9 +194,15 @@ class ThemesStage(Stage[ThemesOutput]):
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
     optional: ClassVar[tuple[str, ...]] = ("topics",)
 
+    def reads(self, config: ExperimentConfig) -> tuple[str, ...]:
+        # the topics only weigh through seeded topics (see paragraph_topic_scores)
+        weigh = config.topics is not None and config.topics.seeded
+        weigh = weigh and config.themes.settings.topic_weight != 0
+        return (*self.needs(config), *(self.optional if weigh else ()))
+
     def check(self, config: ExperimentConfig) -> None:
         if uses_gloss(config):
-            load_lexicon(config.lexicon.path)  # a missing dictionary fails before any work
+            require_dictionary(config.lexicon.path)  # a missing dictionary fails before any work
             share = config.themes.settings.context_share
             if share < 1 and embeddings_section(config).input == "gloss":
                 raise ConfigError(

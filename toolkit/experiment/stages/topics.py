@@ -77,8 +77,9 @@ def unit_file(target: Path, name: str) -> Path:
 class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
     # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per
-    # partition; 4: the first words chosen for coherence
-    version: ClassVar[int] = 4
+    # partition; 4: the first words chosen for coherence; 5: gensim's dictionary file the same
+    # whether the text stage was computed or read from the cache
+    version: ClassVar[int] = 5
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:

@@ -1,0 +1,118 @@
+"""What one run records of its stages: outputs, cache keys, metrics, manifest entries, warnings.
+
+A stage's output comes from the stage cache when its key is there, or is computed and stored
+there first (:meth:`Recorder.obtain`); :meth:`Recorder.run` then copies the cached folder into
+the run's staging folder and records the stage's metrics and provenance. The key of a stage
+hashes its settings and the keys of the stages it reads, so a changed setting recomputes that
+stage and every stage after it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+from toolkit.errors import ToolkitWarning
+from toolkit.experiment.cache import MARKER, StageCache
+from toolkit.experiment.compute import Compute
+from toolkit.experiment.schema import ExperimentConfig
+from toolkit.experiment.stages import Inputs, Stage
+from toolkit.io import hash_obj
+from toolkit.progress import status
+
+
+def copy_stage(source: Path, destination: Path) -> None:
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns(MARKER))
+
+
+def stage_key(
+    stage: Stage[Any], config: ExperimentConfig, settings: Any, keys: dict[str, str]
+) -> str:
+    """The cache key of ``stage``: its version, ``settings`` and the keys of its inputs."""
+    # an optional input that ran changes the output too (topic vectors for search, ...)
+    upstream = [*stage.needs(config), *stage.optional]
+    return hash_obj(
+        {
+            "stage": stage.name,
+            "version": stage.version,
+            "settings": settings,
+            "upstream": {name: keys[name] for name in upstream if name in keys},
+        }
+    )
+
+
+class Recorder:
+    """What one run records: stage outputs, keys, metrics, manifest entries, warnings."""
+
+    def __init__(self, cache: StageCache, compute: Compute) -> None:
+        self.cache = cache
+        self.inputs = Inputs(cache_dir=cache.root, compute=compute)
+        self.keys: dict[str, str] = {}
+        self.settings: dict[str, Any] = {}
+        self.metrics: dict[str, Any] = {}
+        self.stages: dict[str, Any] = {}
+        self.warnings: list[str] = []
+        #: work folders of the stages stored in the cache: removed when the run ends
+        self.stored: list[Path] = []
+
+    def key(self, stage: Stage[Any], config: ExperimentConfig) -> str:
+        """The stage's cache key, recorded (later stages' keys include it)."""
+        settings = self.settings[stage.name] = stage.settings(config)
+        key = self.keys[stage.name] = stage_key(stage, config, settings, self.keys)
+        return key
+
+    def obtain(
+        self, stage: Stage[Any], config: ExperimentConfig, found: str = "cached"
+    ) -> tuple[Any, Path, bool]:
+        """The stage's output, its cache folder and whether it was there already (then
+        ``found`` is said); computed and stored first when it was not. The output becomes an
+        input of later stages."""
+        key = self.key(stage, config)
+        cached = self.cache.lookup(stage.name, key)
+        hit = cached is not None
+        if cached is not None:
+            output = stage.load(cached, config)
+            status(f"[{stage.name}] {found}")
+        else:
+            status(f"[{stage.name}] computing …")
+            self.inputs.work = self.cache.work(stage.name, key)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ToolkitWarning)
+                output = stage.compute(config, self.inputs)
+            said = [str(w.message) for w in caught if issubclass(w.category, ToolkitWarning)]
+            cached = self.cache.store(
+                stage.name, key, lambda tmp: stage.save(output, tmp, config), said
+            )
+            self.stored.append(self.inputs.work)
+            self.inputs.work = None
+        self.inputs.add(stage.name, output)
+        return output, cached, hit
+
+    def run(
+        self,
+        stage: Stage[Any],
+        config: ExperimentConfig,
+        staging: Path,
+        beside: float | None = None,
+    ) -> None:
+        """Obtain the stage's output and record it into ``staging``. ``beside``: the seconds
+        it took in a process beside this one, which stored it in the cache for this one."""
+        tick = time.perf_counter()
+        found = "cached" if beside is None else "computed in the second process"
+        output, cached, hit = self.obtain(stage, config, found)
+        self.warnings += [f"{stage.name}: {message}" for message in StageCache.warnings(cached)]
+        copy_stage(cached, staging / stage.name)
+        self.metrics[stage.name] = stage.metrics(output)
+        elapsed = time.perf_counter() - tick
+        self.stages[stage.name] = {
+            "key": self.keys[stage.name],
+            "cache_hit": hit and beside is None,
+            "seconds": round(elapsed if beside is None else beside, 3),
+            **({} if beside is None else {"computed_beside": True}),
+            "settings": self.settings[stage.name],
+            **stage.provenance(output),
+        }
+        status(f"[{stage.name}] done in {elapsed if beside is None else beside:.1f} s")
