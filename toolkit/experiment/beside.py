@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import toolkit
 from toolkit.experiment.cache import StageCache
 from toolkit.experiment.compute import Compute, LocalCompute
 from toolkit.experiment.recorder import Recorder
@@ -153,7 +152,7 @@ class BesideStages:
 
 def _toolkit_path() -> str:
     """PYTHONPATH for the second process: this toolkit's folder first (a source checkout)."""
-    here = str(Path(toolkit.__file__).resolve().parent.parent)
+    here = str(Path(__file__).resolve().parents[2])  # the folder that holds toolkit/
     rest = os.environ.get("PYTHONPATH", "")
     return os.pathsep.join([here, rest]) if rest else here
 
