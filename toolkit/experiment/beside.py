@@ -73,7 +73,9 @@ class BesideStages:
         self.config = config
         self.rec = rec
         local = isinstance(compute, LocalCompute) and config.compute.beside_from is not None
-        self.slots = spare_cores() if local else 0
+        # one stage at a time, as measured (two cores); with more cores the clusters and themes
+        # could go beside too, which nothing has measured yet
+        self.slots = min(spare_cores(), 1) if local else 0
         self.running: dict[str, Running] = {}
 
     def start(self, stage: Stage[Any], following: list[Stage[Any]]) -> bool:
