@@ -86,6 +86,7 @@ def test_unknown_section_is_an_error(tmp_path: Path) -> None:
             "themes:\n  settings: {context_share: 1.5}\n  a: {description: x, seeds: [y]}\n",
             "themes.settings.context_share",
         ),
+        ("compute: {beside_from: 0}\n", "compute.beside_from"),
     ],
 )
 def test_wrong_type_or_impossible_value(tmp_path: Path, extra: str, key: str) -> None:
