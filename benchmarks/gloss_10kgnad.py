@@ -15,8 +15,9 @@ embeddings stage pools them; LSA and BM25 as the stage and the search index buil
   default weights), with the functions of ``benchmarks/search_10kgnad.py``, and its weight grid
   (``tune``) for article-to-article and free-text fusion;
 * free text (``benchmarks/data/search_queries_dev.jsonl``): hit@1 / hit@10 / MRR per mode;
-* k-means NMI at k = 20 of the clustered vectors (MiniLM and LSA combined 1:1, UMAP 5-D, as the
-  clusters stage does; and the dense vectors alone), mean over ``--seeds`` seeds;
+* k-means NMI at k = 20 of the clustered vectors (MiniLM and LSA combined 1:1, UMAP 5-D, the
+  model's vectors centred, as the clusters stage does; and the dense vectors alone), mean over
+  ``--seeds`` seeds; ``*_plain``: the same without centring;
 * themes: cosine of each labelled paragraph of ``theme_paragraphs_dev*.jsonl`` to each theme's
   description and seeds (``benchmarks/data/theme_definitions.yaml``): accuracy of the most
   similar theme on theme paragraphs, and ROC AUC of the best similarity, theme against ``none``;
@@ -48,6 +49,7 @@ from search_10kgnad import free_text, label_precision, load_docs, tune  # noqa: 
 
 from toolkit.clusters import Reduction, cluster_metrics, combine_vectors, reduce_vectors  # noqa: E402
 from toolkit.clusters.cluster import fit_cluster_labels  # noqa: E402
+from toolkit.clusters.combine import mean_direction  # noqa: E402
 from toolkit.embeddings import (  # noqa: E402
     LsaEncoder,
     SentenceTransformerEncoder,
@@ -157,11 +159,18 @@ def evaluate(name: str, encoder: Any, shared: dict[str, Any], seeds: int) -> dic
     seconds["fusion_grid"] = time.perf_counter() - start
     start = time.perf_counter()
     truth = list(labels)
+    # centred as the clusters stage centres the model's vectors (clusters.centre_embeddings);
+    # "plain": without, as before that setting
+    centre = [mean_direction(dense)]
     result["kmeans20_nmi"] = {
         "combined": cluster_nmi(
+            combine_vectors([dense, lsa.doc_vectors], [1.0, 1.0], [*centre, None]), truth, seeds
+        ),
+        "dense": cluster_nmi(combine_vectors([dense], [1.0], centre), truth, seeds),
+        "combined_plain": cluster_nmi(
             combine_vectors([dense, lsa.doc_vectors], [1.0, 1.0]), truth, seeds
         ),
-        "dense": cluster_nmi(dense, truth, seeds),
+        "dense_plain": cluster_nmi(dense, truth, seeds),
     }
     seconds["clusters"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -182,7 +191,8 @@ def print_summary(name: str, r: dict[str, Any]) -> None:
     print(
         f"{name:24s} P@10 dense {p['dense']:.3f} hybrid {p['hybrid']:.3f} | MRR dense "
         f"{f['dense']['mrr']:.3f} hybrid {f['hybrid']['mrr']:.3f} | NMI20 combined "
-        f"{n['combined']['mean']:.3f} dense {n['dense']['mean']:.3f} | {themes} | "
+        f"{n['combined']['mean']:.3f} dense {n['dense']['mean']:.3f} (not centred: "
+        f"{n['combined_plain']['mean']:.3f}, {n['dense_plain']['mean']:.3f}) | {themes} | "
         + ", ".join(f"{k} {v:.1f}s" for k, v in r["seconds"].items())
     )
 

@@ -26,6 +26,7 @@ from toolkit.clusters import (
     layout_2d,
     reduce_vectors,
 )
+from toolkit.clusters.combine import mean_direction
 from toolkit.errors import RunError, ToolkitWarning
 
 NO_UMAP = Reduction(method="none")
@@ -220,6 +221,48 @@ def test_combine_vectors_weights_cosines() -> None:
         combine_vectors([a, b], [1.0])
     with pytest.raises(ValueError, match="row counts"):
         combine_vectors([a, b[:1]], [1.0, 1.0])
+
+
+def test_combine_vectors_centres_take_the_shared_direction_out() -> None:
+    rng = np.random.default_rng(0)
+    # two groups that differ in a small part next to a large common one
+    group = np.array([5.0, 1.0, 0.0]) + rng.normal(0, 0.1, (5, 3))
+    other = np.array([5.0, -1.0, 0.5]) + rng.normal(0, 0.1, (5, 3))
+    vectors = np.vstack([group, other])
+    plain = combine_vectors([vectors], [1.0])
+    centred = combine_vectors([vectors], [1.0], centres=[mean_direction(vectors)])
+    assert plain[0] @ plain[9] > 0.9  # the common part hides the difference
+    assert centred[0] @ centred[9] < 0.0  # without it the groups point apart
+    assert np.allclose(np.linalg.norm(centred, axis=1), 1.0)
+    # a block without a centre is left as it is, next to a centred one
+    lsa = rng.normal(size=(10, 4))
+    mixed = combine_vectors([vectors, lsa], [1.0, 1.0], centres=[mean_direction(vectors), None])
+    assert np.allclose(mixed[:, 3:] * np.sqrt(2), combine_vectors([lsa], [1.0]), atol=1e-6)
+    with pytest.raises(ValueError, match="centre of shape"):
+        combine_vectors([vectors], [1.0], centres=[np.zeros(2)])
+    with pytest.raises(ValueError, match="centres"):
+        combine_vectors([vectors, lsa], [1.0, 1.0], centres=[None])
+    with pytest.raises(ValueError, match="non-empty"):
+        mean_direction(np.zeros((0, 3)))
+
+
+def test_clusters_stage_centres_the_model_vectors_of_the_fitted_rows(tmp_path) -> None:
+    from toolkit.experiment.schema import ClustersConfig
+    from toolkit.experiment.stages.clusters import model_centre, unit_vectors
+
+    rng = np.random.default_rng(1)
+    model, lsa = rng.normal(1.0, 1.0, size=(8, 3)), rng.normal(size=(8, 4))
+    files = [tmp_path / "model.npy", tmp_path / "lsa.npy"]
+    np.save(files[0], model)
+    np.save(files[1], lsa)
+    fitted = np.array([0, 2, 4, 6])
+    centre = model_centre(ClustersConfig(), files, fitted)
+    assert np.allclose(centre, mean_direction(model[fitted]))
+    rows = unit_vectors(files, slice(4, 8), centre)
+    expected = combine_vectors([model[4:], lsa[4:]], [1.0, 1.0], centres=[centre, None])
+    assert np.array_equal(rows, expected)
+    assert model_centre(ClustersConfig(centre_embeddings=False), files, fitted) is None
+    assert model_centre(ClustersConfig(vectors="lsa"), files[1:], fitted) is None
 
 
 # ---------------------------------------------------------------------------------------------

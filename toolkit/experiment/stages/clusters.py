@@ -17,6 +17,7 @@ import pandas as pd
 
 from toolkit.clusters import ClusterResult, Reduction, combine_vectors, fit_clusters
 from toolkit.clusters.centroids import NearestCentroid
+from toolkit.clusters.combine import mean_direction
 from toolkit.corpus.parquet import read_columns
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, stack_npy
 from toolkit.experiment.schema import ClustersConfig, ExperimentConfig
@@ -34,25 +35,42 @@ def vector_files(cfg: ClustersConfig, emb: EmbeddingsOutput) -> list[Path]:
     return {"embeddings": [model], "lsa": [lsa], "combined": [model, lsa]}[cfg.vectors]
 
 
-def unit_vectors(files: list[str | Path], rows: slice | np.ndarray) -> np.ndarray:
-    """Rows ``rows`` of the cluster input: one kind of vectors, or both combined."""
+def model_centre(cfg: ClustersConfig, files: list[Path], rows: np.ndarray) -> np.ndarray | None:
+    """The direction the model's vectors of the fitted ``rows`` share, taken out of every unit
+    before clustering (``clusters.centre_embeddings``, :mod:`toolkit.clusters.combine`); None
+    for LSA alone or when switched off."""
+    if not cfg.centre_embeddings or cfg.vectors == "lsa":
+        return None
+    return mean_direction(np.asarray(read_npy(files[0], mmap=True)[rows]))
+
+
+def unit_vectors(
+    files: list[str | Path], rows: slice | np.ndarray, centre: np.ndarray | None = None
+) -> np.ndarray:
+    """Rows ``rows`` of the cluster input: one kind of vectors, or both combined; ``centre``
+    is taken out of the first kind (the model's)."""
     blocks = [np.asarray(read_npy(path, mmap=True)[rows]) for path in files]
-    return blocks[0] if len(blocks) == 1 else combine_vectors(blocks, [1.0] * len(blocks))
+    centres = [centre] + [None] * (len(blocks) - 1)
+    return combine_vectors(blocks, [1.0] * len(blocks), centres)
 
 
 def cluster_params(cfg: ClustersConfig) -> dict[str, Any]:
     """The ``clusters`` section as :func:`~toolkit.clusters.fit_clusters` parameters."""
-    params = cfg.model_dump(exclude={"unit", "vectors", "reduce"})
+    params = cfg.model_dump(exclude={"unit", "vectors", "reduce", "centre_embeddings"})
     return {"reduction": Reduction(**cfg.reduce.model_dump()), **params}
 
 
 def assign_partition(
-    job: Job, model: NearestCentroid, files: list[str], bounds: np.ndarray
+    job: Job,
+    model: NearestCentroid,
+    files: list[str],
+    bounds: np.ndarray,
+    centre: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Task: the nearest cluster of every unit of one partition (rows ``bounds[i]:bounds[i+1]``
-    of the vector files), written as npy."""
+    of the vector files, ``centre`` as in :func:`unit_vectors`), written as npy."""
     rows = slice(int(bounds[job.number]), int(bounds[job.number + 1]))
-    write_npy(job.target, model.predict(unit_vectors(files, rows)).astype(np.int64))
+    write_npy(job.target, model.predict(unit_vectors(files, rows, centre)).astype(np.int64))
     return {"units": rows.stop - rows.start}
 
 
@@ -67,7 +85,7 @@ def _column(parts: Any, name: str) -> list[Any]:
 
 class ClustersStage(Stage[ClusterResult]):
     name: ClassVar[str] = "clusters"
-    version: ClassVar[int] = 3  # 3: label words chosen for co-occurrence
+    version: ClassVar[int] = 4  # 3: label words chosen for co-occurrence; 4: centred model
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text", "embeddings")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -87,9 +105,10 @@ class ClustersStage(Stage[ClusterResult]):
         if positions is not None:
             chosen = np.isin(units[:, 0], positions)
         files = vector_files(cfg, emb)
-        fitted = self._fit(config, inputs, positions, units[chosen], chosen, doc_ids, files)
+        centre = model_centre(cfg, files, np.flatnonzero(chosen))
+        fitted = self._fit(config, inputs, positions, units[chosen], chosen, doc_ids, files, centre)
         if positions is not None:
-            fitted = self._assign(inputs, fitted, chosen, files, units, doc_ids)
+            fitted = self._assign(inputs, fitted, chosen, files, units, doc_ids, centre)
         if cfg.unit == "paragraph":
             # clusters.csv keeps doc_id a real document id and says which paragraph
             fitted.assignments["doc_id"] = [doc_ids[d] for d in units[:, 0]]
@@ -105,15 +124,17 @@ class ClustersStage(Stage[ClusterResult]):
         chosen: np.ndarray,
         doc_ids: list[str],
         files: list[Path],
+        centre: np.ndarray | None,
     ) -> ClusterResult:
         """Reduction, clusters and labels of the sample's ``units`` (rows ``chosen`` of the
         vector files; every unit without a sample)."""
         text = inputs[TextStage].sample(positions)
         tokens = text.paragraph_units()[1] if config.clusters.unit == "paragraph" else None
         labels = _column(inputs[CorpusStage].partitions, "label")
+        rows = slice(None) if positions is None else np.flatnonzero(chosen)
         return fit_clusters(
             [unit_id(doc_ids, d, p) for d, p in units],
-            unit_vectors(files, slice(None) if positions is None else np.flatnonzero(chosen)),
+            unit_vectors(files, rows, centre),
             tokens if tokens is not None else text.documents(),
             **cluster_params(config.clusters),
             seed=config.seed,
@@ -128,10 +149,12 @@ class ClustersStage(Stage[ClusterResult]):
         files: list[Path],
         units: np.ndarray,
         doc_ids: list[str],
+        centre: np.ndarray | None,
     ) -> ClusterResult:
         """The fitted sample's clusters carried to every unit beyond it, by partition."""
         sample_labels = fitted.assignments["cluster"].to_numpy()
-        model = NearestCentroid().fit(unit_vectors(files, np.flatnonzero(chosen)), sample_labels)
+        sample = unit_vectors(files, np.flatnonzero(chosen), centre)
+        model = NearestCentroid().fit(sample, sample_labels)
         offsets = inputs[TextStage].partitions.offsets
         bounds = np.searchsorted(units[:, 0], offsets)
         work = inputs.work_folder()
@@ -143,6 +166,7 @@ class ClustersStage(Stage[ClusterResult]):
             model=model,
             files=[str(f) for f in files],
             bounds=bounds,
+            centre=centre,
         )
         stack_npy([job.target for job in todo], work / "clusters.npy")
         clusters = read_npy(work / "clusters.npy").copy()
