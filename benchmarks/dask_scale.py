@@ -24,7 +24,8 @@ per stage. After the run, query latency of ``similar`` and
 The machine has two cores shared with other jobs: times are upper bounds; memory is not
 affected. Run niced:
 ``nice -n 10 .venv/bin/python benchmarks/dask_scale.py --docs 100000 --workers 1 2``;
-writes ``benchmarks/results/dask_scale_<docs>.json``.
+writes ``benchmarks/results/dask_scale_<docs>.json`` (``--until STAGE`` stops after that stage:
+``dask_scale_<docs>_until_<stage>.json``).
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def run_stages(
     stage's own (a stage finds the earlier ones in the cache). A new cluster, not a restart of
     the workers: after the text stage a restart waited for the workers for 120 s in vain."""
     cache = work / f"cache-{workers}"
-    for count in range(1, len(STAGES) + 1):
+    last = STAGES.index(args.until) + 1
+    for count in range(1, last + 1):
         stage = STAGES[count - 1]
         compute = DaskCompute("local", workers=workers, memory_limit=args.memory_limit)
         try:
@@ -214,10 +216,11 @@ def run_stages(
         }
         print(f"workers {workers} {stage}: {results[stage]}", flush=True)
         report()
-        if count < len(STAGES):
+        if count < last:
             shutil.rmtree(folder)
-    results["queries"] = query_latency(folder)
-    report()
+    if stage == "search":
+        results["queries"] = query_latency(folder)
+        report()
 
 
 def child(spec_path: Path) -> None:
@@ -262,7 +265,8 @@ def write_results(args: argparse.Namespace, written: dict, runs: dict[str, Any])
     result["speedup_1_to_2"] = {
         s: round(one[s]["seconds"] / two[s]["seconds"], 2) for s in STAGES if s in one and s in two
     }
-    write_json(RESULTS / f"dask_scale_{args.docs}.json", result)
+    until = "" if args.until == STAGES[-1] else f"_until_{args.until}"
+    write_json(RESULTS / f"dask_scale_{args.docs}{until}.json", result)
 
 
 def main() -> None:
@@ -279,6 +283,12 @@ def main() -> None:
         dest="themes_gloss",
         action="store_false",
         help="themes without the English-gloss context (no whole-text model over every paragraph)",
+    )
+    parser.add_argument(
+        "--until",
+        choices=STAGES,
+        default=STAGES[-1],
+        help="the last stage to run (results in dask_scale_<docs>_until_<stage>.json)",
     )
     parser.add_argument("--memory-limit", default=None)
     parser.add_argument("--seed", type=int, default=0)

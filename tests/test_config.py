@@ -17,6 +17,9 @@ from toolkit.experiment.loading import (
 )
 from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages import enabled_stages, with_requirements
+from toolkit.experiment.stages.themes import ThemesStage
+from toolkit.experiment.stages.topics import TopicsStage
+from toolkit.io import hash_obj
 
 
 def stage_names(config: ExperimentConfig) -> list[str]:
@@ -217,3 +220,24 @@ def test_a_list_of_corpus_paths_resolves_against_the_config(tmp_path: Path) -> N
     assert "- ../../a\n" in text and "- ../../sub/b.jsonl\n" in text
     with pytest.raises(ConfigError, match=r"corpus\.path"):
         load_config(write(tmp_path / "d.yaml", "name: x\ncorpus: {path: []}\n"))
+
+
+def test_the_order_of_the_themes_is_in_the_topics_and_themes_cache_keys() -> None:
+    definitions = {
+        "membership": {"description": "NATO-Beitritt", "seeds": ["Beitritt"]},
+        "arms": {"description": "Rüstung", "seeds": ["Panzer"]},
+    }
+
+    def config(names: list[str]) -> ExperimentConfig:
+        themes = {"settings": {"gloss": False}, **{n: definitions[n] for n in names}}
+        corpus = {"path": "/tmp"}
+        return validate(
+            {"name": "x", "corpus": corpus, "topics": {"seeded": True}, "themes": themes}
+        )
+
+    one, other = config(["membership", "arms"]), config(["arms", "membership"])
+    for stage in (TopicsStage(), ThemesStage()):
+        assert hash_obj(stage.settings(one)) != hash_obj(stage.settings(other)), stage.name
+        assert hash_obj(stage.settings(one)) == hash_obj(
+            stage.settings(config(["membership", "arms"]))
+        )

@@ -397,6 +397,9 @@ def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     jsonl = write(tmp_path / "d.jsonl", '{"id": "x", "text": "a"}\n{"id": "x", "text": "b"}\n')
     with pytest.raises(CorpusError, match=r"line 2 .*already read from .*line 1"):
         Corpus(jsonl).to_list()
+    first = write(tmp_path / "a.csv", "id,text\nq,Eins.\nx,Zwei.\n")
+    with pytest.raises(CorpusError, match=r"d\.csv, line 2 .*already read from .*a\.csv, line 3"):
+        Corpus([first, path]).to_list()
 
 
 def test_empty_documents(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import ROOT
 
@@ -21,6 +22,7 @@ from toolkit.corpus import Corpus
 from toolkit.embeddings import cache as embedding_cache
 from toolkit.errors import ConfigError, CorpusError, ModelNotFoundError, RunError
 from toolkit.experiment import execute, load_config, load_run, run_sweep
+from toolkit.io import write_csv, write_csv_parts
 
 # corpus and text only: a real run in a few seconds, without the embedding model
 TEXT_ONLY = (
@@ -330,3 +332,19 @@ def test_the_cache_lives_in_the_user_cache_directory(monkeypatch: pytest.MonkeyP
     assert not cache_root().is_relative_to(ROOT)
     monkeypatch.setenv("TOOLKIT_CACHE", "/tmp/elsewhere")
     assert cache_root() == Path("/tmp/elsewhere")
+
+
+def test_a_table_written_in_parts_is_the_table_written_whole(tmp_path: Path) -> None:
+    whole = pd.DataFrame(
+        {"id": ["a", "b", "c"], "date": ["2016-01-02", None, None], "score": [0.5, 1 / 3, 2.0]}
+    )
+    write_csv(tmp_path / "whole.csv", whole)
+    write_csv_parts(tmp_path / "parts.csv", [whole[:1], whole[1:]])
+    assert (tmp_path / "parts.csv").read_bytes() == (tmp_path / "whole.csv").read_bytes()
+
+
+def test_a_part_with_other_columns_leaves_no_file(tmp_path: Path) -> None:
+    parts = [pd.DataFrame({"id": ["a"]}), pd.DataFrame({"doc": ["b"]})]
+    with pytest.raises(ValueError, match=r"parts\.csv: a part has columns"):
+        write_csv_parts(tmp_path / "parts.csv", parts)
+    assert list(tmp_path.iterdir()) == []

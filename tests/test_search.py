@@ -12,6 +12,7 @@ import stopwordsiso
 
 from toolkit.errors import RunError
 from toolkit.search import Hit, SearchIndex, near_duplicates
+from toolkit.search.ann import AnnIndex, recall_with_ties
 from toolkit.search.dense import exact_top_k, normalize_rows
 
 # (article, paraphrase naming the same subject in other words)
@@ -283,6 +284,49 @@ def test_ann_agrees_with_exact_on_small_data(corpus) -> None:
         b = approx.similar(doc_id, k=5)
         assert [h.id for h in a] == [h.id for h in b]
         np.testing.assert_allclose([h.score for h in a], [h.score for h in b], atol=1e-5)
+
+
+def test_ann_recall_counts_a_tied_copy_as_found() -> None:
+    # 40 texts, 25 exact copies of each: any ten copies are a right answer
+    distinct = normalize_rows(np.random.default_rng(2).normal(size=(40, 16)))
+    vectors = np.repeat(distinct, 25, axis=0)
+    assert AnnIndex().fit(vectors, seed=1).recall_at_10 == pytest.approx(1.0)
+
+
+def test_ann_raises_ef_search_until_the_recall_reaches_its_target(tmp_path) -> None:
+    # a sparse graph (M 4) over high-dimensional noise: a short candidate list finds little
+    vectors = normalize_rows(np.random.default_rng(0).normal(size=(5000, 32)))
+    sparse = {"M": 4, "ef_construction": 16, "ef_search": 8}
+    plain = AnnIndex(**sparse, target_recall=None).fit(vectors, seed=1)
+    assert plain.recall_at_10 < 0.9 and plain.ef_search == 8
+    tuned = AnnIndex(**sparse, target_recall=0.9).fit(vectors, seed=1)
+    assert tuned.recall_at_10 >= 0.9 and tuned.ef_search in (16, 32, 64, 128, 256, 512, 1024)
+    capped = AnnIndex(**sparse, target_recall=1.0, max_ef_search=24).fit(vectors, seed=1)
+    assert capped.ef_search == 24 and capped.recall_at_10 < 1.0
+    # the chosen ef_search is saved with the index and used again when it is loaded
+    ids = [str(i) for i in range(len(vectors))]
+    tokens = [["w"]] * len(vectors)
+    params = {"mode": "dense", "ann_min_size": 1, "ann_m": 4, "ann_ef_construction": 16}
+    index = SearchIndex(**params, ann_ef_search=8, ann_target_recall=0.9, seed=1)
+    index.fit(ids, tokens, vectors).save(tmp_path / "search")
+    saved = SearchIndex.load(tmp_path / "search")
+    assert saved.ann.ef_search == index.ann.ef_search > 8
+    assert saved.info()["ann"] == {
+        "recall_at_10": index.ann.recall_at_10,
+        "ef_search": saved.ann.ef_search,
+    }
+
+
+def test_ann_recall_counts_a_worse_neighbour_as_missed() -> None:
+    vectors = normalize_rows(np.random.default_rng(4).normal(size=(300, 8)))
+    rows = np.arange(0, 300, 30)
+    exact, _ = exact_top_k(vectors, vectors[rows], k=11)
+    assert recall_with_ties(vectors, rows, exact, k=10) == pytest.approx(1.0)
+    worst = np.argsort(vectors @ vectors[rows].T, axis=0)[0]  # each query's least similar
+    wrong = exact.copy()
+    wrong[:, -1] = worst  # the 10th neighbour replaced
+    assert recall_with_ties(vectors, rows, wrong, k=10) == pytest.approx(0.9)
+    assert recall_with_ties(vectors, rows, wrong[:, ::-1], k=10) == pytest.approx(0.9)
 
 
 def test_exact_top_k_chunks_match_a_full_sort() -> None:

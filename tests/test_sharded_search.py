@@ -4,10 +4,13 @@ when it has a single shard."""
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
 
+from toolkit.errors import ToolkitWarning
+from toolkit.experiment.stages.search import warn_below_target_recall
 from toolkit.search import SearchIndex
 from toolkit.search.sharded import ShardedIndex
 
@@ -92,3 +95,17 @@ def test_nothing_to_search_for() -> None:
         sharded.search(["unbekannt"], k=3, mode="hybrid")
     with pytest.raises(ValueError, match="nothing to search for"):
         sharded.search(["w1"], k=3, mode="dense")
+
+
+def test_a_shard_below_the_target_recall_is_a_warning_naming_it() -> None:
+    _, sharded = build([45], mode="dense", ann_min_size=1, seed=2)
+    assert all(shard.ann.recall_at_10 == pytest.approx(1.0) for shard in sharded.shards)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_below_target_recall(sharded, 0.95)  # every shard reaches it: silent
+    sharded.shards[1].ann.recall_at_10 = 0.8  # as a shard of close-packed articles reports
+    with pytest.warns(ToolkitWarning, match=r"index of shard 1 finds 0\.800 .* ef_search 128"):
+        warn_below_target_recall(sharded, 0.95)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_below_target_recall(sharded, None)

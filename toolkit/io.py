@@ -176,8 +176,44 @@ def read_npy(path: str | Path, mmap: bool = False) -> np.ndarray:
 
 def write_csv(path: str | Path, frame: pd.DataFrame, float_format: str = "%.6g") -> None:
     """Write a DataFrame as CSV (no index, ``\\n`` line ends, fixed float format) atomically."""
-    text = frame.to_csv(index=False, lineterminator="\n", float_format=float_format)
-    write_text(path, text)
+    write_csv_parts(path, [frame], float_format)
+
+
+def write_csv_parts(
+    path: str | Path, frames: Iterable[pd.DataFrame], float_format: str = "%.6g"
+) -> None:
+    """Write the rows of ``frames``, one after the other, as one CSV, atomically.
+
+    Only one frame is in memory at a time, so a table of millions of rows is written in the
+    memory of its largest part. The file is byte for byte what :func:`write_csv` writes for
+    the frames concatenated; the header comes from the first frame, and every frame must have
+    its columns.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> parts = [pd.DataFrame({"id": ["a"], "n": [1]}), pd.DataFrame({"id": ["b"], "n": [2]})]
+    >>> write_csv_parts(folder / "t.csv", parts)
+    >>> (folder / "t.csv").read_text()
+    'id,n\\na,1\\nb,2\\n'
+    """
+    columns: list[str] | None = None
+    with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        for frame in frames:
+            if columns is None:
+                columns = list(frame.columns)
+            elif list(frame.columns) != columns:
+                raise ValueError(f"{path}: a part has columns {list(frame.columns)}, not {columns}")
+            frame.to_csv(
+                handle,
+                index=False,
+                header=handle.tell() == 0,
+                lineterminator="\n",
+                float_format=float_format,
+            )
+        if columns is None:
+            raise ValueError(f"{path}: no table to write")
 
 
 def read_csv(path: str | Path, **kwargs: Any) -> pd.DataFrame:

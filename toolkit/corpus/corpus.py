@@ -212,23 +212,27 @@ class Corpus:
                 raise CorpusError(f"corpus path {str(path)!r} does not exist")
         cfg = self.options
         self.skipped = []
-        seen: dict[str, str] = {}
+        # where each id was first read, as one int (file number, line): for a million
+        # articles a third of the memory of "file, line N" strings
+        seen: dict[str, int] = {}
+        files: list[str] = []
         count = 0
         reads = (self._read(p, kind) for p, kind in zip(self.paths, self.kinds, strict=True))
         for item in itertools.chain.from_iterable(reads):
             if isinstance(item, Read):
                 doc = item.document
-                where = item.file if item.line is None else f"{item.file}, line {item.line}"
                 if doc.id in seen:
                     item = Problem(
                         item.file,
                         item.line,
                         doc.id,
                         "duplicate id",
-                        f"id {doc.id!r} was already read from {seen[doc.id]}",
+                        f"id {doc.id!r} was already read from {_place(files, seen[doc.id])}",
                     )
                 else:
-                    seen[doc.id] = where
+                    if not files or files[-1] != item.file:
+                        files.append(item.file)
+                    seen[doc.id] = (len(files) - 1) << 32 | (item.line or 0)
                     count += 1
                     yield doc
                     if cfg.limit is not None and count >= cfg.limit:
@@ -275,3 +279,9 @@ def load_corpus(path: str | Path, **options: Any) -> Corpus:
     1
     """
     return Corpus(path, **options)
+
+
+def _place(files: list[str], packed: int) -> str:
+    """``file`` or ``file, line N`` from the int :meth:`Corpus.__iter__` keeps per id."""
+    file, line = files[packed >> 32], packed & 0xFFFFFFFF
+    return f"{file}, line {line}" if line else file

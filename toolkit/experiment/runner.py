@@ -36,7 +36,7 @@ from toolkit.io import (
     cache_root,
     hash_obj,
     remove_stale_staging,
-    write_csv,
+    write_csv_parts,
     write_json,
     write_text,
 )
@@ -150,7 +150,7 @@ def preflight(
 
 def _run_files(config: ExperimentConfig, staging: Path, folder: Path, rec: Recorder) -> None:
     """The run-level files: documents, config and the metrics of the stages recorded."""
-    write_csv(staging / layout.DOCUMENTS, rec.inputs[CorpusStage].table())
+    write_csv_parts(staging / layout.DOCUMENTS, rec.inputs[CorpusStage].tables())
     write_text(staging / layout.CONFIG, to_yaml(config, relative_to=folder))
     write_json(staging / layout.METRICS, rec.metrics)
 

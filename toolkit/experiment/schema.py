@@ -262,7 +262,14 @@ class AnnConfig(Section):
     min_size: int = Field(200_000, ge=1, description="build an approximate index from this size on")
     M: int = Field(16, ge=2)
     ef_construction: int = Field(200, ge=8)
-    ef_search: int = Field(128, ge=8)
+    ef_search: int = Field(128, ge=8, description="the candidate list the build starts from")
+    target_recall: float | None = Field(
+        0.95,
+        gt=0,
+        le=1,
+        description="double ef_search (to 1024 at most) until the recall@10 measured at build "
+        "time reaches this; null keeps ef_search",
+    )
 
 
 class SearchConfig(Section):

@@ -86,6 +86,9 @@ class SearchIndex:
         Build an approximate (HNSW) index for the dense vectors from this many documents on.
     ann_m, ann_ef_construction, ann_ef_search : int
         The HNSW graph's settings (see :class:`~toolkit.search.ann.AnnIndex`).
+    ann_target_recall : float or None, default 0.95
+        The build raises ``ef_search`` until the measured recall@10 reaches this; the value it
+        chose is kept in ``index.json`` (``ann.ef_search``) and used when the index is loaded.
     seed : int, default 0
         Seed of the ANN graph and of its recall sample.
 
@@ -110,6 +113,7 @@ class SearchIndex:
         ann_m: int = 16,
         ann_ef_construction: int = 200,
         ann_ef_search: int = 128,
+        ann_target_recall: float | None = 0.95,
         seed: int = 0,
     ) -> None:
         if mode not in MODES:
@@ -123,6 +127,7 @@ class SearchIndex:
         self.ann_m = ann_m
         self.ann_ef_construction = ann_ef_construction
         self.ann_ef_search = ann_ef_search
+        self.ann_target_recall = ann_target_recall
         self.seed = seed
         self.doc_ids: list[str] = []
         self._positions: dict[str, int] = {}
@@ -133,7 +138,7 @@ class SearchIndex:
     def get_params(self) -> dict[str, Any]:
         """The constructor parameters (JSON-ready)."""
         names = ("mode", "rrf_k", "weights", "bm25_k1", "bm25_b", "ann_min_size", "ann_m")
-        names += ("ann_ef_construction", "ann_ef_search", "seed")
+        names += ("ann_ef_construction", "ann_ef_search", "ann_target_recall", "seed")
         return {name: getattr(self, name) for name in names}
 
     # -----------------------------------------------------------------------------------------
@@ -185,9 +190,14 @@ class SearchIndex:
         self.ann = None
         if "dense" in self.vectors and n >= self.ann_min_size:
             status(f"search: HNSW index over {n} vectors (from {self.ann_min_size} documents on)")
-            ann = AnnIndex(self.ann_m, self.ann_ef_construction, self.ann_ef_search)
+            ann = AnnIndex(
+                self.ann_m, self.ann_ef_construction, self.ann_ef_search, self.ann_target_recall
+            )
             self.ann = ann.fit(self.vectors["dense"], seed=self.seed)
-            status(f"search: HNSW recall@10 {self.ann.recall_at_10:.3f}")
+            status(
+                f"search: HNSW recall@10 {self.ann.recall_at_10:.3f} "
+                f"at ef_search {self.ann.ef_search}"
+            )
         return self
 
     def info(self) -> dict[str, Any]:
@@ -199,7 +209,7 @@ class SearchIndex:
             "vocabulary_size": len(self.lexical.vocabulary),
             "vectors": {name: list(v.shape) for name, v in self.vectors.items()},
             "modes": self.available_modes(),
-            "ann": None if self.ann is None else {"recall_at_10": self.ann.recall_at_10},
+            "ann": None if self.ann is None else self.ann.info(),
         }
 
     def save(self, folder: Path) -> None:
@@ -232,7 +242,9 @@ class SearchIndex:
         if info["ann"] is not None:
             dim = index.vectors["dense"].shape[1]
             recall = info["ann"]["recall_at_10"]
-            index.ann = AnnIndex.load(folder / "ann.bin", dim, recall, index.ann_ef_search)
+            # the ef_search the build chose for its recall (older indexes: the configured one)
+            ef_search = info["ann"].get("ef_search", index.ann_ef_search)
+            index.ann = AnnIndex.load(folder / "ann.bin", dim, recall, ef_search)
         index.lexical = LexicalIndex.load(folder / "lexical", index.bm25_k1, index.bm25_b)
         index.doc_ids = [str(i) for i in read_json(folder / "doc_ids.json")]
         index._positions = {doc_id: i for i, doc_id in enumerate(index.doc_ids)}

@@ -37,10 +37,12 @@ class CorpusOutput:
         """Every document, read a partition at a time (a sequence, not a list in memory)."""
         return PartitionedSequence(self.partitions, read_documents, read_document)
 
-    def table(self) -> pd.DataFrame:
-        """One row per document: id, title, date, label, source, words, paragraphs."""
-        frames = [documents_table(read_documents(path)) for path in self.partitions.paths]
-        return pd.concat(frames, ignore_index=True)
+    def tables(self) -> Iterator[pd.DataFrame]:
+        """One row per document (id, title, date, label, source, words, paragraphs), a
+        partition at a time: ``documents.csv`` of millions of articles is written in the memory
+        of one partition."""
+        for path in self.partitions.paths:
+            yield documents_table(read_documents(path))
 
 
 def documents_table(documents: Sequence[Document]) -> pd.DataFrame:

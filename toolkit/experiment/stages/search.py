@@ -9,12 +9,14 @@ larger one gets ``search/shard-00000/`` … and ``shards.json``, queried across 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
+from toolkit.errors import ToolkitWarning
 from toolkit.experiment.partitions import Once
 from toolkit.experiment.schema import ExperimentConfig, SearchConfig
 from toolkit.experiment.stages.base import Inputs, Stage
@@ -39,6 +41,7 @@ def search_params(cfg: SearchConfig, seed: int) -> dict[str, Any]:
         "ann_m": cfg.ann.M,
         "ann_ef_construction": cfg.ann.ef_construction,
         "ann_ef_search": cfg.ann.ef_search,
+        "ann_target_recall": cfg.ann.target_recall,
         "seed": seed,
     }
 
@@ -98,9 +101,28 @@ def build_shard(
     return {"documents": len(doc_ids)}
 
 
+def warn_below_target_recall(index: SearchIndex | ShardedIndex, target: float | None) -> None:
+    """A warning for each approximate index whose measured recall stayed below ``target``
+    (the shards are built on the workers: the run hears of it here, on the client)."""
+    info = index.info()
+    for number, shard in enumerate(info.get("shards", [info])):
+        ann = shard["ann"]
+        if ann is None or target is None or ann["recall_at_10"] >= target:
+            continue
+        where = "" if "shards" not in info else f" of shard {number}"
+        warnings.warn(
+            f"search: the approximate index{where} finds {ann['recall_at_10']:.3f} of the "
+            f"exact 10 nearest articles at ef_search {ann['ef_search']}, below "
+            f"search.ann.target_recall {target}: its articles' neighbours lie close together. "
+            "Raise search.ann.M (slower to build) or search.ann.min_size (exact search)",
+            ToolkitWarning,
+            stacklevel=2,
+        )
+
+
 class SearchStage(Stage[SearchIndex | ShardedIndex]):
     name: ClassVar[str] = "search"
-    version: ClassVar[int] = 3
+    version: ClassVar[int] = 4
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
     optional: ClassVar[tuple[str, ...]] = ("embeddings", "topics")
 
@@ -136,7 +158,9 @@ class SearchStage(Stage[SearchIndex | ShardedIndex]):
         )
         if len(todo) > 1:
             write_listing(out, [job.target.name for job in todo])
-        return self.load(out, config)
+        index = self.load(out, config)
+        warn_below_target_recall(index, config.search.ann.target_recall)
+        return index
 
     def save(self, output: SearchIndex | ShardedIndex, folder: Path, config: Any) -> None:
         output.save(folder)

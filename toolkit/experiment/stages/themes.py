@@ -214,6 +214,7 @@ class ThemesStage(Stage[ThemesOutput]):
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
         cfg = config.themes
         settings = cfg.model_dump(mode="json")
+        settings["order"] = list(cfg.definitions)  # the key's JSON sorts mapping keys
         # the library's defaults, resolved: a new calibration must not hit an old cache entry
         settings["params"] = ThemeScorer(theme_specs(config), **scorer_params(cfg)).get_params()
         if uses_gloss(config):

@@ -88,7 +88,9 @@ class TopicsStage(Stage[TopicsResult]):
         if cfg.reference_corpus is not None:
             ref = open_corpus(config.corpus, cfg.reference_corpus)
             settings["reference_files"] = sorted(sha256_file(f) for f in ref.files())
-        settings["themes"] = theme_seeds(config)
+        seeds = theme_seeds(config)
+        # as pairs: the key's JSON sorts mapping keys, and the themes' order is the topics'
+        settings["themes"] = None if seeds is None else [[n, s] for n, s in seeds.items()]
         settings["seed"] = config.seed
         settings["gensim_model"] = config.output.gensim_model
         settings["sample"] = config.compute.sample
