@@ -102,7 +102,9 @@ class AnnIndex:
         )
         index.set_ef(self.ef_search)
         self._index = index
-        self.recall_at_10 = self.measure_recall(vectors, seed=seed)
+        # the exact neighbours of the recall sample are found once, for every ef_search tried
+        rows, kth = _recall_sample(vectors, seed, RECALL_SAMPLE)
+        self.recall_at_10 = self._recall(vectors, rows, kth)
         # articles that all lie close together (one subject, one agency's style) need a longer
         # candidate list than the default for the same recall; it costs query time only
         target = self.target_recall
@@ -110,21 +112,22 @@ class AnnIndex:
             if self.ef_search >= self.max_ef_search:
                 break
             self.ef_search = min(2 * self.ef_search, self.max_ef_search)
-            self.recall_at_10 = self.measure_recall(vectors, seed=seed)
+            self.recall_at_10 = self._recall(vectors, rows, kth)
         return self
 
     def measure_recall(
         self, vectors: np.ndarray, seed: int = 0, sample: int = RECALL_SAMPLE
     ) -> float:
         """Recall@10 of the index against exact search, with ``sample`` documents as queries."""
-        n = len(vectors)
-        k = min(RECALL_K, n - 1)
-        if k < 1:
+        return self._recall(vectors, *_recall_sample(vectors, seed, sample))
+
+    def _recall(self, vectors: np.ndarray, rows: np.ndarray, kth: np.ndarray) -> float:
+        """Recall@10 over the sample ``rows``, whose exact k-th neighbours score ``kth``."""
+        if len(rows) == 0:
             return 1.0
-        rows = np.sort(np.random.default_rng(seed).choice(n, size=min(sample, n), replace=False))
-        queries = np.asarray(vectors[rows], dtype=np.float32)
-        approx, _ = self.query(queries, k + 1)
-        return recall_with_ties(vectors, rows, approx, k)
+        k = min(RECALL_K, len(vectors) - 1)
+        approx, _ = self.query(np.asarray(vectors[rows], dtype=np.float32), k + 1)
+        return recall_with_ties(vectors, rows, approx, k, kth)
 
     def query(
         self, queries: np.ndarray, k: int, mask: np.ndarray | None = None, num_threads: int = 1
@@ -174,15 +177,37 @@ class AnnIndex:
         return ann
 
 
+def _recall_sample(vectors: np.ndarray, seed: int, sample: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents that serve as recall queries, and each one's exact k-th neighbour score."""
+    n = len(vectors)
+    k = min(RECALL_K, n - 1)
+    if k < 1:
+        return np.empty(0, np.int64), np.empty(0, np.float32)
+    rows = np.sort(np.random.default_rng(seed).choice(n, size=min(sample, n), replace=False))
+    return rows, kth_scores(vectors, rows, k)
+
+
+def kth_scores(vectors: np.ndarray, rows: np.ndarray, k: int) -> np.ndarray:
+    """The cosine of each document ``rows[i]`` with its exact ``k``-th nearest other document."""
+    _, scores = exact_top_k(vectors, np.asarray(vectors[rows], dtype=np.float32), k + 1)
+    # the document is its own best match (cosine 1, or tied with a copy): the k-th other is at k
+    return scores[:, min(k, scores.shape[1] - 1)]
+
+
 def recall_with_ties(
-    vectors: np.ndarray, rows: np.ndarray, approx: np.ndarray, k: int, tolerance: float = 1e-5
+    vectors: np.ndarray,
+    rows: np.ndarray,
+    approx: np.ndarray,
+    k: int,
+    kth: np.ndarray | None = None,
+    tolerance: float = 1e-5,
 ) -> float:
     """Recall@``k`` of approximate neighbours of documents ``rows``, ties counted as found.
 
     A neighbour in ``approx[i]`` (ids, best first; the query document itself is skipped) is
     found when its cosine with document ``rows[i]`` reaches that of the exact ``k``-th
-    neighbour, less ``tolerance`` (float32 rounding). For vectors without ties this is the
-    usual share of the exact ``k`` ids returned.
+    neighbour (``kth[i]``, computed when not given), less ``tolerance`` (float32 rounding).
+    For vectors without ties this is the usual share of the exact ``k`` ids returned.
 
     Examples
     --------
@@ -193,12 +218,10 @@ def recall_with_ties(
     0.0
     """
     vectors = np.asarray(vectors, dtype=np.float32)
-    queries = vectors[rows]
-    _, exact_scores = exact_top_k(vectors, queries, k + 1)
+    if kth is None:
+        kth = kth_scores(vectors, rows, k)
     found = []
-    for row, query, scores, returned in zip(rows, queries, exact_scores, approx, strict=True):
-        # the query is its own best match (score 1): the k-th other neighbour is at k
-        kth = scores[min(k, len(scores) - 1)]
+    for row, bar, returned in zip(rows, kth, approx, strict=True):
         others = [int(i) for i in returned if i != row][:k]
-        found.append(np.count_nonzero(vectors[others] @ query >= kth - tolerance) / k)
+        found.append(np.count_nonzero(vectors[others] @ vectors[row] >= bar - tolerance) / k)
     return float(np.mean(found))
