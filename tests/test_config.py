@@ -241,3 +241,12 @@ def test_the_order_of_the_themes_is_in_the_topics_and_themes_cache_keys() -> Non
         assert hash_obj(stage.settings(one)) == hash_obj(
             stage.settings(config(["membership", "arms"]))
         )
+
+
+@pytest.mark.parametrize("value", [0, 1.5, "high"])
+def test_a_target_recall_outside_0_to_1_names_the_key(value: object) -> None:
+    corpus = {"path": "/tmp"}
+    with pytest.raises(ConfigError, match=r"search\.ann\.target_recall"):
+        validate({"name": "x", "corpus": corpus, "search": {"ann": {"target_recall": value}}})
+    config = validate({"name": "x", "corpus": corpus, "search": {"ann": {"target_recall": None}}})
+    assert config.search.ann.target_recall is None
