@@ -101,15 +101,20 @@ def build_shard(
     return {"documents": len(doc_ids)}
 
 
+def shard_anns(info: dict[str, Any]) -> list[dict[str, Any] | None]:
+    """Each shard's approximate-index report (``None`` where search is exact), from the
+    ``info()`` of one index or of a sharded one."""
+    return [shard["ann"] for shard in info.get("shards", [info])]
+
+
 def warn_below_target_recall(index: SearchIndex | ShardedIndex, target: float | None) -> None:
     """A warning for each approximate index whose measured recall stayed below ``target``
     (the shards are built on the workers: the run hears of it here, on the client)."""
-    info = index.info()
-    for number, shard in enumerate(info.get("shards", [info])):
-        ann = shard["ann"]
+    anns = shard_anns(index.info())
+    for number, ann in enumerate(anns):
         if ann is None or target is None or ann["recall_at_10"] >= target:
             continue
-        where = "" if "shards" not in info else f" of shard {number}"
+        where = "" if len(anns) == 1 else f" of shard {number}"
         warnings.warn(
             f"search: the approximate index{where} finds {ann['recall_at_10']:.3f} of the "
             f"exact 10 nearest articles at ef_search {ann['ef_search']}, below "
@@ -172,11 +177,10 @@ class SearchStage(Stage[SearchIndex | ShardedIndex]):
 
     def metrics(self, output: SearchIndex | ShardedIndex) -> dict[str, Any]:
         info = output.info()
-        shards = info.get("shards", [info])
-        ann = [shard["ann"] for shard in shards]
+        ann = shard_anns(info)
         return {
             "documents": info["num_docs"],
             "modes": info["modes"],
             "ann": ann[0] if len(ann) == 1 else ann,
-            **({"shards": len(shards)} if len(shards) > 1 else {}),
+            **({"shards": len(ann)} if len(ann) > 1 else {}),
         }
