@@ -317,6 +317,26 @@ def test_ann_raises_ef_search_until_the_recall_reaches_its_target(tmp_path) -> N
     }
 
 
+def test_loaded_ann_reads_its_graph_on_the_first_query(tmp_path) -> None:
+    vectors = normalize_rows(np.random.default_rng(2).normal(size=(400, 16)))
+    built = AnnIndex().fit(vectors, seed=0)
+    built.save(tmp_path / "ann.bin")
+    loaded = AnnIndex.load(tmp_path / "ann.bin", 16, built.recall_at_10, built.ef_search)
+    # opening reports on the index without reading the graph (the search stage only reports)
+    assert loaded._index is None and loaded.info() == built.info()
+    # saved unread, the file is copied as it is
+    loaded.save(tmp_path / "copy.bin")
+    assert loaded._index is None
+    assert (tmp_path / "copy.bin").read_bytes() == (tmp_path / "ann.bin").read_bytes()
+    ids, scores = loaded.query(vectors[:5], 10)
+    expected_ids, expected_scores = built.query(vectors[:5], 10)
+    assert loaded._index is not None
+    np.testing.assert_array_equal(ids, expected_ids)
+    np.testing.assert_allclose(scores, expected_scores)
+    with pytest.raises(FileNotFoundError, match=r"missing\.bin"):
+        AnnIndex.load(tmp_path / "missing.bin", 16, None)
+
+
 def test_ann_recall_counts_a_worse_neighbour_as_missed() -> None:
     vectors = normalize_rows(np.random.default_rng(4).normal(size=(300, 8)))
     rows = np.arange(0, 300, 30)

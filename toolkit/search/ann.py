@@ -30,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,9 @@ class AnnIndex:
         self.max_ef_search = max_ef_search
         self.recall_at_10: float | None = None
         self._index: hnswlib.Index | None = None
+        # a loaded index reads its file on the first query: the search stage only reports on
+        # the shards it loads, and a graph holds a copy of its vectors (1.6 GB per million)
+        self._file: tuple[Path, int] | None = None
 
     def fit(self, vectors: np.ndarray, seed: int = 0, num_threads: int = -1) -> AnnIndex:
         """Build the graph over ``vectors`` (N × d, normalised) and measure its recall."""
@@ -136,19 +140,16 @@ class AnnIndex:
 
         ``mask`` (boolean over documents) restricts the search to ``True`` documents.
         """
-        if self._index is None:
-            raise RuntimeError("AnnIndex is not fitted")
+        graph = self._graph()
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
-        allowed = self._index.get_current_count() if mask is None else int(np.count_nonzero(mask))
+        allowed = graph.get_current_count() if mask is None else int(np.count_nonzero(mask))
         k = min(k, allowed)
         if k <= 0:
             return np.empty((len(queries), 0), np.int64), np.empty((len(queries), 0), np.float32)
         # HNSW needs ef >= k to return k results
-        self._index.set_ef(max(self.ef_search, k))
+        graph.set_ef(max(self.ef_search, k))
         allow = None if mask is None else (lambda i: bool(mask[i]))
-        labels, distances = self._index.knn_query(
-            queries, k=k, num_threads=num_threads, filter=allow
-        )
+        labels, distances = graph.knn_query(queries, k=k, num_threads=num_threads, filter=allow)
         return labels.astype(np.int64), (1.0 - distances).astype(np.float32)
 
     def info(self) -> dict[str, Any]:
@@ -156,23 +157,36 @@ class AnnIndex:
         measured at."""
         return {"recall_at_10": self.recall_at_10, "ef_search": self.ef_search}
 
-    def save(self, path: Path) -> None:
-        """Write hnswlib's binary index file (rebuildable from the vectors) atomically."""
+    def _graph(self) -> hnswlib.Index:
+        """The hnswlib index, read from its file on first use after :meth:`load`."""
+        if self._index is None and self._file is not None:
+            path, dim = self._file
+            index = hnswlib.Index(space="ip", dim=dim)
+            index.load_index(str(path))
+            self._index, self._file = index, None
         if self._index is None:
             raise RuntimeError("AnnIndex is not fitted")
+        return self._index
+
+    def save(self, path: Path) -> None:
+        """Write hnswlib's binary index file (rebuildable from the vectors) atomically."""
         with atomic_path(path) as tmp:
-            self._index.save_index(str(tmp))
+            if self._index is None and self._file is not None:
+                # not read yet: the file is the index, copied without loading the graph
+                shutil.copyfile(self._file[0], tmp)
+            else:
+                self._graph().save_index(str(tmp))
 
     @classmethod
     def load(
         cls, path: Path, dim: int, recall_at_10: float | None, ef_search: int = 128
     ) -> AnnIndex:
-        """Read an index written by :meth:`save`."""
+        """Open an index written by :meth:`save`; the graph is read on the first query."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"approximate index {path} is missing")
         ann = cls(ef_search=ef_search)
-        index = hnswlib.Index(space="ip", dim=dim)
-        index.load_index(str(path))
-        index.set_ef(ef_search)
-        ann._index = index
+        ann._file = (path, dim)
         ann.recall_at_10 = recall_at_10
         return ann
 

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +148,7 @@ class SearchIndex:
     def fit(
         self,
         doc_ids: list[str],
-        doc_tokens: list[list[str]],
+        doc_tokens: Iterable[Sequence[str]],
         dense: np.ndarray | None = None,
         lsa: np.ndarray | None = None,
         topics: np.ndarray | None = None,
@@ -158,8 +159,9 @@ class SearchIndex:
         ----------
         doc_ids : list of str
             Unique document ids.
-        doc_tokens : list of list of str
-            Each document's tokens from the text pipeline.
+        doc_tokens : iterable of list of str
+            Each document's tokens from the text pipeline, in the order of ``doc_ids``; read
+            once, so a generator over partitions keeps one partition's strings at a time.
         dense, lsa : ndarray (N, d), optional
             Embedding / LSA vectors (normalised here if they are not).
         topics : ndarray (N, K), optional
@@ -169,14 +171,16 @@ class SearchIndex:
         if len(set(doc_ids)) != n:
             dupes = [d for d, c in Counter(doc_ids).items() if c > 1][:5]
             raise ValueError(f"duplicate document ids: {dupes}")
-        arrays = {"doc_tokens": doc_tokens, "dense": dense, "lsa": lsa, "topics": topics}
+        arrays = {"dense": dense, "lsa": lsa, "topics": topics}
         for name, value in arrays.items():
             if value is not None and len(value) != n:
                 raise ValueError(f"{name} has {len(value)} rows for {n} document ids")
         status(f"search: BM25 index over {n} documents")
+        self.lexical = LexicalIndex(self.bm25_k1, self.bm25_b).fit(doc_tokens)
+        if self.lexical.num_docs != n:
+            raise ValueError(f"doc_tokens has {self.lexical.num_docs} rows for {n} document ids")
         self.doc_ids = list(doc_ids)
         self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
-        self.lexical = LexicalIndex(self.bm25_k1, self.bm25_b).fit(doc_tokens)
         self.vectors = {}
         if dense is not None:
             self.vectors["dense"] = normalize_rows(dense)
