@@ -7,8 +7,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+import toolkit.corpus.ids as ids_module
 from toolkit.corpus import (
     Corpus,
     Document,
@@ -20,6 +22,7 @@ from toolkit.corpus import (
     parse_seed_text,
 )
 from toolkit.corpus.delimited import sniff_delimiter
+from toolkit.corpus.ids import SeenIds
 from toolkit.corpus.seed import is_subheading
 from toolkit.errors import CorpusError
 from toolkit.progress import set_quiet
@@ -400,6 +403,44 @@ def test_duplicate_ids_name_both_places(tmp_path: Path) -> None:
     first = write(tmp_path / "a.csv", "id,text\nq,Eins.\nx,Zwei.\n")
     with pytest.raises(CorpusError, match=r"d\.csv, line 2 .*already read from .*a\.csv, line 3"):
         Corpus([first, path]).to_list()
+
+
+def test_duplicate_ids_across_batches_and_limit(tmp_path: Path, monkeypatch) -> None:
+    import toolkit.corpus.corpus as corpus_module
+
+    # batches of 3 records: a repeat inside a batch, one batches later, and a limit mid-batch
+    monkeypatch.setattr(corpus_module, "ID_BATCH", 3)
+    rows = ["a", "b", "a", "c", "d", "e", "f", "b", "g", "h"]
+    path = write(tmp_path / "m.csv", "id,text\n" + "".join(f"{i},Text {i}.\n" for i in rows))
+    corpus = Corpus(path, on_error="skip")
+    assert [d.id for d in corpus] == ["a", "b", "c", "d", "e", "f", "g", "h"]
+    assert [(s["line"], s["reason"].split("from ")[-1][-6:]) for s in corpus.skipped] == [
+        (4, "line 2"),
+        (9, "line 3"),
+    ]
+    assert [d.id for d in Corpus(path, on_error="skip", limit=4)] == ["a", "b", "c", "d"]
+
+
+def test_seen_ids_agree_with_a_dict() -> None:
+    rng = np.random.default_rng(0)
+    ids = [f"id{n}" for n in rng.integers(0, 3000, size=6000)]
+    seen, first, start = SeenIds(), {}, 0
+    while start < len(ids):
+        size = int(rng.integers(1, 700))
+        batch = ids[start : start + size]
+        expected = []
+        for offset, doc_id in enumerate(batch):
+            expected.append(first.get(doc_id, -1))
+            first.setdefault(doc_id, start + offset)
+        assert seen.check(batch, range(start, start + len(batch))).tolist() == expected
+        start += size
+    assert len(seen) == len(first)
+    # two hashes that share their high half are told apart by the low one
+    run = np.zeros(2, dtype=ids_module._RUN)
+    run["hi"], run["lo"], run["place"] = 7, [1, 2], [10, 20]
+    query = np.zeros(3, dtype=ids_module._RUN)
+    query["hi"], query["lo"] = [7, 7, 8], [2, 3, 1]
+    assert ids_module._lookup(run, query).tolist() == [20, -1, -1]
 
 
 def test_empty_documents(tmp_path: Path) -> None:

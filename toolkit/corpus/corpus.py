@@ -22,11 +22,14 @@ from typing import Any
 from toolkit.corpus.delimited import read_delimited
 from toolkit.corpus.document import Document
 from toolkit.corpus.folder import list_text_files, read_text_files
+from toolkit.corpus.ids import SeenIds
 from toolkit.corpus.jsonl import read_jsonl
 from toolkit.corpus.records import Problem, Read, option
 from toolkit.errors import CorpusError
 from toolkit.progress import status
 
+# records read ahead for one duplicate-id check
+ID_BATCH = 1024
 FORMATS: tuple[str, ...] = ("auto", "seed", "txt", "csv", "tsv", "jsonl")
 FIELDS = ("id", "text", "title", "date", "label", "source")
 _EXTENSIONS = {
@@ -212,36 +215,45 @@ class Corpus:
                 raise CorpusError(f"corpus path {str(path)!r} does not exist")
         cfg = self.options
         self.skipped = []
-        # where each id was first read, as one int (file number, line): for a million
-        # articles a third of the memory of "file, line N" strings
-        seen: dict[str, int] = {}
+        # where each id was first read, as one int (file number << 32 | line), checked a batch
+        # of records at a time: 24 bytes an id (toolkit.corpus.ids)
+        seen = SeenIds()
         files: list[str] = []
         count = 0
         reads = (self._read(p, kind) for p, kind in zip(self.paths, self.kinds, strict=True))
-        for item in itertools.chain.from_iterable(reads):
-            if isinstance(item, Read):
-                doc = item.document
-                if doc.id in seen:
-                    item = Problem(
-                        item.file,
-                        item.line,
-                        doc.id,
-                        "duplicate id",
-                        f"id {doc.id!r} was already read from {_place(files, seen[doc.id])}",
-                    )
-                else:
-                    if not files or files[-1] != item.file:
-                        files.append(item.file)
-                    seen[doc.id] = (len(files) - 1) << 32 | (item.line or 0)
-                    count += 1
-                    yield doc
-                    if cfg.limit is not None and count >= cfg.limit:
-                        break
-                    continue
-            if cfg.on_error == "raise":
-                raise CorpusError(item.message())
-            self.skipped.append(item.to_dict())
+        records = itertools.chain.from_iterable(reads)
+        while batch := list(itertools.islice(records, ID_BATCH)):
+            earlier = self._first_places(batch, seen, files)
+            for item, place in zip(batch, earlier, strict=True):
+                if isinstance(item, Read):
+                    if place < 0:
+                        count += 1
+                        yield item.document
+                        if cfg.limit is not None and count >= cfg.limit:
+                            self._report(count)
+                            return
+                        continue
+                    reason = f"id {item.document.id!r} was already read from {_place(files, place)}"
+                    item = Problem(item.file, item.line, item.document.id, "duplicate id", reason)
+                if cfg.on_error == "raise":
+                    raise CorpusError(item.message())
+                self.skipped.append(item.to_dict())
         self._report(count)
+
+    @staticmethod
+    def _first_places(batch: list[Read | Problem], seen: SeenIds, files: list[str]) -> list[int]:
+        """Per record, where its id was first read (-1: new, or not a document)."""
+        reads = [(n, item) for n, item in enumerate(batch) if isinstance(item, Read)]
+        places = []
+        for _, item in reads:
+            if not files or files[-1] != item.file:
+                files.append(item.file)
+            places.append((len(files) - 1) << 32 | (item.line or 0))
+        found = seen.check([item.document.id for _, item in reads], places)
+        earlier = [-1] * len(batch)
+        for (n, _), place in zip(reads, found.tolist(), strict=True):
+            earlier[n] = place
+        return earlier
 
     def _read(self, path: Path, kind: str) -> Iterator[Read | Problem]:
         cfg = self.options
