@@ -458,3 +458,29 @@ def test_hybrid_beats_single_modes_on_10kgnad(gnad_csv) -> None:
     scores = {mode: precision(mode) for mode in ("lexical", "lsa", "hybrid")}
     assert scores["lexical"] > 0.5 and scores["lsa"] > 0.5, scores
     assert scores["hybrid"] >= max(scores["lexical"], scores["lsa"]), scores
+
+
+def test_dense_centre_is_taken_out_of_articles_and_queries(tmp_path) -> None:
+    rng = np.random.default_rng(6)
+    # every article shares one strong direction, as a sentence model's vectors of one corpus do
+    dense = rng.normal(size=(60, 8)) + 6 * np.eye(8)[0]
+    ids, tokens = [f"d{i}" for i in range(60)], [["w"]] * 60
+    unit = dense / np.linalg.norm(dense, axis=1, keepdims=True)
+    centre = unit.mean(axis=0)
+    index = SearchIndex(mode="dense").fit(ids, tokens, dense=dense, dense_centre=centre)
+    expected = unit - centre
+    expected /= np.linalg.norm(expected, axis=1, keepdims=True)
+    np.testing.assert_allclose(index.vectors["dense"], expected, atol=1e-6)
+    # a query that is an article's own raw vector finds it first, with cosine 1
+    hits = index.search(["w"], query_dense=dense[17], k=3)
+    assert hits[0].id == "d17" and hits[0].score == pytest.approx(1.0, abs=1e-5)
+    plain = SearchIndex(mode="dense").fit(ids, tokens, dense=dense)
+    assert plain.dense_centre is None and not plain.info()["dense_centred"]
+    assert plain.search(["w"], query_dense=dense[17], k=3)[1].score > hits[1].score
+    index.save(tmp_path / "search")
+    loaded = SearchIndex.load(tmp_path / "search")
+    assert loaded.info()["dense_centred"]
+    np.testing.assert_array_equal(loaded.dense_centre, index.dense_centre)
+    assert [h.id for h in loaded.search(["w"], query_dense=dense[5], k=5)] == [
+        h.id for h in index.search(["w"], query_dense=dense[5], k=5)
+    ]

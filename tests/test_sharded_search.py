@@ -24,12 +24,16 @@ def corpus(n: int = 90, seed: int = 0) -> tuple[list[str], list[list[str]], np.n
     return ids, tokens, rng.normal(size=(n, 8)), rng.normal(size=(n, 5))
 
 
-def build(cuts: list[int], **params: object) -> tuple[SearchIndex, ShardedIndex]:
+def build(
+    cuts: list[int], centre: np.ndarray | None = None, **params: object
+) -> tuple[SearchIndex, ShardedIndex]:
     ids, tokens, dense, lsa = corpus()
-    whole = SearchIndex(**params).fit(ids, tokens, dense=dense, lsa=lsa)
+    whole = SearchIndex(**params).fit(ids, tokens, dense=dense, lsa=lsa, dense_centre=centre)
     bounds = [0, *cuts, len(ids)]
     shards = [
-        SearchIndex(**params).fit(ids[a:b], tokens[a:b], dense=dense[a:b], lsa=lsa[a:b])
+        SearchIndex(**params).fit(
+            ids[a:b], tokens[a:b], dense=dense[a:b], lsa=lsa[a:b], dense_centre=centre
+        )
         for a, b in itertools.pairwise(bounds)
     ]
     return whole, ShardedIndex(shards)
@@ -54,9 +58,12 @@ def test_one_shard_answers_like_the_index(mode: str) -> None:
     assert [h.match for h in hits_a] == pytest.approx([h.match for h in hits_b])
 
 
+@pytest.mark.parametrize("centred", [False, True])
 @pytest.mark.parametrize("mode", ["dense", "lsa"])
-def test_vector_modes_are_exact_across_shards(mode: str) -> None:
-    whole, sharded = build([20, 21, 60])
+def test_vector_modes_are_exact_across_shards(mode: str, centred: bool) -> None:
+    # one centre for every shard (the search stage's), so the shards' scores compare
+    centre = np.full(8, 0.2) if centred else None
+    whole, sharded = build([20, 21, 60], centre)
     rng = np.random.default_rng(3)
     mask = rng.random(90) > 0.3
     for doc_id in ["d000", "d020", "d070"]:
@@ -109,3 +116,25 @@ def test_a_shard_below_the_target_recall_is_a_warning_naming_it() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warn_below_target_recall(sharded, None)
+
+
+def test_the_search_stage_centres_on_the_sample(tmp_path) -> None:
+    from toolkit.clusters.combine import mean_direction
+    from toolkit.experiment import config_from_mapping
+    from toolkit.experiment.partitions import sample_positions
+    from toolkit.experiment.stages.search import CENTRE_MIN_DOCS, dense_centre
+
+    vectors = np.random.default_rng(1).normal(size=(300, 6)).astype(np.float32) + 2.0
+    np.save(tmp_path / "doc_vectors.npy", vectors)
+    path = str(tmp_path / "doc_vectors.npy")
+    spec = {"name": "c", "seed": 4, "corpus": {"path": "x"}, "embeddings": {}, "search": {}}
+    config = config_from_mapping({**spec, "compute": {"sample": 100}})
+    rows = sample_positions(300, 100, 4)
+    np.testing.assert_array_equal(dense_centre(path, 300, config), mean_direction(vectors[rows]))
+    whole = config_from_mapping(spec)
+    np.testing.assert_array_equal(dense_centre(path, 300, whole), mean_direction(vectors))
+    assert dense_centre(path, CENTRE_MIN_DOCS - 1, whole) is None
+    off = config_from_mapping({**spec, "search": {"centre_dense": False}})
+    assert dense_centre(path, 300, off) is None
+    lsa = config_from_mapping({**spec, "embeddings": {"backend": "lsa"}})
+    assert dense_centre(path, 300, lsa) is None

@@ -22,16 +22,21 @@ def _unit_rows(block: np.ndarray) -> np.ndarray:
     return block / np.where(norms > 0, norms, 1.0)
 
 
-def mean_direction(block: np.ndarray) -> np.ndarray:
+def mean_direction(block: np.ndarray, chunk_size: int = 65_536) -> np.ndarray:
     """The mean of ``block``'s unit rows: the direction its vectors share.
+
+    ``block`` may be a memory map: it is read ``chunk_size`` rows at a time.
 
     >>> mean_direction(np.array([[2.0, 0.0], [0.0, 1.0]])).tolist()
     [0.5, 0.5]
     """
-    block = np.asarray(block, dtype=np.float64)
+    block = block if isinstance(block, np.ndarray) else np.asarray(block, dtype=np.float64)
     if block.ndim != 2 or len(block) == 0:
         raise ValueError(f"mean_direction needs a non-empty 2-D block, got shape {block.shape}")
-    return _unit_rows(block).mean(axis=0)
+    total = np.zeros(block.shape[1], dtype=np.float64)
+    for start in range(0, len(block), chunk_size):
+        total += _unit_rows(np.asarray(block[start : start + chunk_size], np.float64)).sum(0)
+    return total / len(block)
 
 
 def combine_vectors(

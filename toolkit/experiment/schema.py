@@ -281,6 +281,11 @@ class SearchConfig(Section):
     bm25_k1: float = Field(1.5, gt=0)
     bm25_b: float = Field(0.75, ge=0, le=1)
     ann: AnnConfig = Field(default_factory=AnnConfig)
+    centre_dense: bool = Field(
+        True,
+        description="take the direction the model's article vectors share out of them and of "
+        "every query (the mean of the fitted articles' unit vectors)",
+    )
     duplicate_threshold: float = Field(0.95, gt=0, le=1)
 
 

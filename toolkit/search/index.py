@@ -57,7 +57,7 @@ from toolkit.errors import RunError
 from toolkit.io import read_json, read_npy, write_json, write_npy
 from toolkit.progress import status
 from toolkit.search.ann import AnnIndex
-from toolkit.search.dense import normalize_rows
+from toolkit.search.dense import centred_rows, normalize_rows
 from toolkit.search.lexical import LexicalIndex
 from toolkit.search.ranking import FUSED_MODES, Hit, Ranker
 
@@ -98,7 +98,11 @@ class SearchIndex:
     doc_ids : list of str
     lexical : LexicalIndex
     vectors : dict of str to ndarray
-        Row-normalised ``dense``, ``lsa`` and ``topics`` (square roots) vectors, as given.
+        Row-normalised ``dense``, ``lsa`` and ``topics`` (square roots) vectors, as given;
+        ``dense`` with :attr:`dense_centre` taken out.
+    dense_centre : ndarray (d,) or None
+        The direction taken out of the dense vectors and of every dense query (the ``centre``
+        given to :meth:`fit`).
     ann : AnnIndex or None
     """
 
@@ -134,6 +138,7 @@ class SearchIndex:
         self._positions: dict[str, int] = {}
         self.lexical = LexicalIndex(bm25_k1, bm25_b)
         self.vectors: dict[str, np.ndarray] = {}
+        self.dense_centre: np.ndarray | None = None
         self.ann: AnnIndex | None = None
 
     def get_params(self) -> dict[str, Any]:
@@ -152,6 +157,7 @@ class SearchIndex:
         dense: np.ndarray | None = None,
         lsa: np.ndarray | None = None,
         topics: np.ndarray | None = None,
+        dense_centre: np.ndarray | None = None,
     ) -> SearchIndex:
         """Index a corpus.
 
@@ -166,6 +172,9 @@ class SearchIndex:
             Embedding / LSA vectors (normalised here if they are not).
         topics : ndarray (N, K), optional
             Topic distributions (rows sum to 1), for the ``topics`` mode.
+        dense_centre : ndarray (d,), optional
+            A direction to take out of the unit dense vectors and queries (the mean of the
+            corpus's unit vectors: the search stage's ``search.centre_dense``).
         """
         n = len(doc_ids)
         if len(set(doc_ids)) != n:
@@ -182,8 +191,11 @@ class SearchIndex:
         self.doc_ids = list(doc_ids)
         self._positions = {doc_id: i for i, doc_id in enumerate(self.doc_ids)}
         self.vectors = {}
+        self.dense_centre = None
         if dense is not None:
-            self.vectors["dense"] = normalize_rows(dense)
+            if dense_centre is not None:
+                self.dense_centre = np.asarray(dense_centre, dtype=np.float32).reshape(-1)
+            self.vectors["dense"] = centred_rows(dense, self.dense_centre)
         if lsa is not None:
             self.vectors["lsa"] = normalize_rows(lsa)
         if topics is not None:
@@ -214,6 +226,7 @@ class SearchIndex:
             "vectors": {name: list(v.shape) for name, v in self.vectors.items()},
             "modes": self.available_modes(),
             "ann": None if self.ann is None else self.ann.info(),
+            "dense_centred": self.dense_centre is not None,
         }
 
     def save(self, folder: Path) -> None:
@@ -226,6 +239,8 @@ class SearchIndex:
         self.lexical.save(folder / "lexical")
         if self.ann is not None:
             self.ann.save(folder / "ann.bin")
+        if self.dense_centre is not None:
+            write_npy(folder / "dense_centre.npy", self.dense_centre)
         write_json(folder / "doc_ids.json", self.doc_ids)
         write_json(folder / "index.json", self.info())
 
@@ -243,6 +258,8 @@ class SearchIndex:
             )
         index = cls(**info["params"])
         index.vectors = {n: read_npy(folder / f"{n}.npy", mmap=True) for n in info["vectors"]}
+        if info.get("dense_centred"):
+            index.dense_centre = read_npy(folder / "dense_centre.npy")
         if info["ann"] is not None:
             dim = index.vectors["dense"].shape[1]
             recall = info["ann"]["recall_at_10"]
@@ -256,6 +273,18 @@ class SearchIndex:
 
     # -----------------------------------------------------------------------------------------
     # queries
+
+    def vector_queries(
+        self, query_dense: np.ndarray | None, query_lsa: np.ndarray | None
+    ) -> dict[str, np.ndarray]:
+        """A free-text query's vectors as the index compares them: unit rows, the dense one
+        with :attr:`dense_centre` taken out like the articles'."""
+        queries = {}
+        if query_dense is not None and "dense" in self.vectors:
+            queries["dense"] = centred_rows(np.reshape(query_dense, (1, -1)), self.dense_centre)[0]
+        if query_lsa is not None and "lsa" in self.vectors:
+            queries["lsa"] = normalize_rows(np.reshape(query_lsa, (1, -1)))[0]
+        return queries
 
     def available_modes(self) -> list[str]:
         """Modes this index can answer: hybrid, dense, lexical, lsa and topics as built."""
@@ -323,10 +352,7 @@ class SearchIndex:
                 "the topics mode compares articles, not free text: ask for the articles like "
                 "one article (similar, mode topics)"
             )
-        queries: dict[str, np.ndarray] = {}
-        for name, vector in (("dense", query_dense), ("lsa", query_lsa)):
-            if vector is not None and name in self.vectors:
-                queries[name] = normalize_rows(np.reshape(vector, (1, -1)))[0]
+        queries = self.vector_queries(query_dense, query_lsa)
         ids = self.lexical.term_ids(list(query_tokens))
         if len(ids):
             queries["lexical"] = ids

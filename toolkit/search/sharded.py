@@ -33,7 +33,6 @@ import numpy as np
 
 from toolkit.errors import RunError
 from toolkit.io import read_json, write_json
-from toolkit.search.dense import normalize_rows
 from toolkit.search.fusion import weighted_rrf
 from toolkit.search.index import DOC_WEIGHTS, QUERY_WEIGHTS, SearchIndex
 from toolkit.search.ranking import FUSED_MODES, FUSION_DEPTH, Hit
@@ -147,10 +146,8 @@ class ShardedIndex:
             raise ValueError(
                 "the topics mode compares articles: use similar(doc_id, mode='topics')"
             )
-        vectors = {}
-        for name, vector in (("dense", query_dense), ("lsa", query_lsa)):
-            if vector is not None and name in self.shards[0].vectors:
-                vectors[name] = normalize_rows(np.reshape(vector, (1, -1)))[0]
+        # every shard was built with the same centre: the first one's turns the query
+        vectors = self.shards[0].vector_queries(query_dense, query_lsa)
         tokens = list(query_tokens)
         known = [t for t in tokens if any(t in s.lexical.vocabulary for s in self.shards)]
         searchable = {*vectors, *(["lexical"] if known else [])}

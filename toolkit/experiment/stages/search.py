@@ -17,8 +17,9 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from toolkit.clusters.combine import mean_direction
 from toolkit.errors import ToolkitWarning
-from toolkit.experiment.partitions import Once
+from toolkit.experiment.partitions import Once, sample_positions
 from toolkit.experiment.schema import ExperimentConfig, SearchConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.embeddings import EmbeddingsStage
@@ -28,6 +29,10 @@ from toolkit.io import read_npy
 from toolkit.search import SearchIndex
 from toolkit.search.sharded import SHARDS_FILE, ShardedIndex, write_listing
 from toolkit.text.parquet import read_token_ids, read_tokens
+
+# below this many articles their mean is more the articles themselves than the direction a
+# model's vectors of the corpus share (one article would be centred to nothing)
+CENTRE_MIN_DOCS = 20
 
 
 def search_params(cfg: SearchConfig, seed: int) -> dict[str, Any]:
@@ -96,17 +101,40 @@ def shard_tokens(paths: Sequence[Path]) -> Iterator[list[str]]:
 
 
 def build_shard(
-    job: ShardJob, params: dict[str, Any], vectors: dict[str, str], topics: np.ndarray | None
+    job: ShardJob,
+    params: dict[str, Any],
+    vectors: dict[str, str],
+    topics: np.ndarray | None,
+    dense_centre: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """Task: the index of one shard, from its tokens and its rows of the vector files (and of
-    the topic shares of every document, ``topics``)."""
+    the topic shares of every document, ``topics``); ``dense_centre`` is the same for all."""
     doc_ids = [doc_id for path in job.tokens for doc_id in read_token_ids(path)]
     rows = {name: read_npy(path, mmap=True)[job.start : job.stop] for name, path in vectors.items()}
     shard_topics = None if topics is None else topics[job.start : job.stop]
     index = SearchIndex(**params)
-    index.fit(doc_ids, shard_tokens(job.tokens), topics=shard_topics, **rows)
+    tokens = shard_tokens(job.tokens)
+    index.fit(doc_ids, tokens, topics=shard_topics, dense_centre=dense_centre, **rows)
     index.save(job.target)
     return {"documents": len(doc_ids)}
+
+
+def dense_centre(path: str, total: int, config: ExperimentConfig) -> np.ndarray | None:
+    """The mean of the sample's unit article vectors (every article's in a corpus that fits
+    the sample), read from the memory-mapped file; every shard takes it out of its vectors.
+
+    On 10kGNAD (the gloss vectors) it raised the dense channel's label precision@10 from
+    0.616 to 0.656 (README, *Search*). None where the search does not centre: switched off
+    (``search.centre_dense``), for LSA as the model (its vectors share no such direction:
+    centring them cost the clusters), and below :data:`CENTRE_MIN_DOCS` fitted articles.
+    """
+    if not config.search.centre_dense or config.embeddings.backend == "lsa":
+        return None
+    positions = sample_positions(total, config.compute.sample, config.seed)
+    if (total if positions is None else len(positions)) < CENTRE_MIN_DOCS:
+        return None
+    vectors = read_npy(path, mmap=True)
+    return mean_direction(vectors if positions is None else vectors[positions])
 
 
 def shard_anns(info: dict[str, Any]) -> list[dict[str, Any] | None]:
@@ -135,7 +163,8 @@ def warn_below_target_recall(index: SearchIndex | ShardedIndex, target: float | 
 
 class SearchStage(Stage[SearchIndex | ShardedIndex]):
     name: ClassVar[str] = "search"
-    version: ClassVar[int] = 4
+    # 5: the dense vectors centred (search.centre_dense)
+    version: ClassVar[int] = 5
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
     optional: ClassVar[tuple[str, ...]] = ("embeddings", "topics")
 
@@ -158,6 +187,8 @@ class SearchStage(Stage[SearchIndex | ShardedIndex]):
                 "dense": str(emb.folder / "doc_vectors.npy"),
                 "lsa": str(emb.folder / "lsa" / "doc_vectors.npy"),
             }
+        total = len(text.partitions)
+        centre = None if emb is None else dense_centre(vectors["dense"], total, config)
         out = inputs.work_folder() / "out"
         counts = list(text.partitions.counts)
         todo = shard_jobs(counts, text.partitions.paths, config.compute.shard_size, out)
@@ -168,6 +199,7 @@ class SearchStage(Stage[SearchIndex | ShardedIndex]):
             params=search_params(config.search, config.seed),
             vectors=vectors,
             topics=None if topics is None else np.asarray(topics.doc_topics),
+            dense_centre=centre,
         )
         if len(todo) > 1:
             write_listing(out, [job.target.name for job in todo])
