@@ -410,3 +410,39 @@ def test_dev_set_macro_f1(encoder) -> None:
 
 DEV_MACRO_F1 = 0.837
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""
+
+
+@pytest.mark.parametrize("unit", ["article", "paragraph"])
+def test_seeded_topic_shares_reach_each_paragraph(unit: str) -> None:
+    from types import SimpleNamespace
+
+    from toolkit.experiment.stages.themes import paragraph_topic_scores
+    from toolkit.experiment.stages.topics import TopicsStage
+
+    rng = np.random.default_rng(0)
+    index = np.array([(d, p) for d in range(40) for p in range(int(rng.integers(1, 5)))])
+    units = index[rng.random(len(index)) > 0.2]  # some paragraphs have no words of the model
+    topics = SimpleNamespace(
+        topic_themes={2: "b", 0: "a"},
+        doc_topics=rng.dirichlet(np.ones(4), size=40),
+        unit_topics=rng.dirichlet(np.ones(4), size=len(units)),
+        unit_index=units,
+    )
+    # theme c has no seeded topic: its column stays 0
+    themes = SimpleNamespace(
+        definitions={"a": 0, "c": 0, "b": 0}, settings=SimpleNamespace(topic_weight=1.0)
+    )
+    config = SimpleNamespace(topics=SimpleNamespace(unit=unit), themes=themes)
+    inputs = SimpleNamespace(get=lambda stage: topics if stage is TopicsStage else None)
+    scores = paragraph_topic_scores(config, inputs, index)
+    # the same, one paragraph at a time
+    where = {tuple(u): i for i, u in enumerate(units.tolist())}
+    for row, (d, p) in enumerate(index.tolist()):
+        if unit == "article":
+            shares = topics.doc_topics[d]
+        elif (d, p) in where:
+            shares = topics.unit_topics[where[(d, p)]]
+        else:
+            assert scores[row].tolist() == [0.0, 0.0, 0.0]
+            continue
+        assert scores[row].tolist() == [shares[0], 0.0, shares[2]]

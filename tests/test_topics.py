@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 
@@ -211,13 +212,14 @@ def test_fit_topics_outputs_and_paragraph_aggregation():
     k, v = 3, len(corpus.dictionary)
     assert result.doc_topics.shape == (60, k)
     assert result.unit_topics.shape == (120, k)
-    assert (5, 2) not in result.unit_index
+    assert result.unit_index.dtype == np.int64 and result.unit_index.shape == (120, 2)
+    assert [5, 2] not in result.unit_index.tolist()
     assert result.topic_word.shape == (k, v)
     assert np.allclose(result.topic_word.sum(axis=1), 1.0)
     assert list(result.topic_table.columns) == ["topic", "rank", "word", "weight"]
     assert len(result.topic_table) == k * 20
     # a document's shares are the token-weighted mean of its paragraphs' shares
-    first = [i for i, (d, _) in enumerate(result.unit_index) if d == 7]
+    first = [i for i, (d, _) in enumerate(result.unit_index.tolist()) if d == 7]
     lengths = np.array([len(corpus.paragraphs[7][result.unit_index[i][1]]) for i in first])
     expected = lengths @ result.unit_topics[first] / lengths.sum()
     assert np.allclose(result.doc_topics[7], expected)
@@ -240,7 +242,7 @@ def test_article_unit_and_reference_coherence():
     other, _ = synthetic_corpus(30, seed=5)
     config = quick_config(holdout=0.0, stability_seeds=0, coherence=["c_v"])
     result = fit_topics(corpus, **config, seed=0, reference_texts=other.documents())
-    assert result.unit_index == [(d, -1) for d in range(60)]
+    assert result.unit_index.tolist() == [[d, -1] for d in range(60)]
     assert np.array_equal(result.unit_topics, result.doc_topics)
     assert "heldout_perplexity" not in result.metrics and "stability" not in result.metrics
     assert result.metrics["reference_coherence_c_v"] > 0.5
@@ -283,7 +285,12 @@ def test_reproducible_bytes_and_round_trip(tmp_path):
     assert loaded.model is None
     for name in ("doc_topics", "unit_topics", "topic_word", "alpha"):
         assert np.array_equal(getattr(loaded, name), getattr(first, name))
-    assert loaded.unit_index == first.unit_index and loaded.doc_ids == first.doc_ids
+    np.testing.assert_array_equal(loaded.unit_index, first.unit_index)
+    assert loaded.doc_ids == first.doc_ids
+    # a run folder of an earlier version kept the pairs as JSON
+    (tmp_path / "a" / "unit_index.npy").unlink()
+    (tmp_path / "a" / "unit_index.json").write_text(json.dumps(first.unit_index.tolist()))
+    np.testing.assert_array_equal(TopicsResult.load(tmp_path / "a").unit_index, first.unit_index)
     assert loaded.vocabulary == first.vocabulary and loaded.labels == first.labels
     assert loaded.metrics == first.metrics
     pd.testing.assert_frame_equal(

@@ -106,12 +106,13 @@ def topic_theme_table(run: object) -> tuple[pd.DataFrame, str] | None:
     """
     result = run.topic_model  # type: ignore[attr-defined]
     names = theme_names(run)
-    paragraph_units = [i for i, (_, p) in enumerate(result.unit_index) if p >= 0]
+    unit_index = np.asarray(result.unit_index)
+    paragraph_units = np.flatnonzero(unit_index[:, 1] >= 0).tolist()
     if paragraph_units:
         best = run.theme_paragraphs.set_index(["doc_id", "paragraph"])["theme"]  # type: ignore[attr-defined]
         units_theme = [
             best.get((result.doc_ids[d], p), "none")
-            for d, p in (result.unit_index[i] for i in paragraph_units)
+            for d, p in unit_index[paragraph_units].tolist()
         ]
         weights = pd.DataFrame({n: [float(t == n) for t in units_theme] for n in names})
         topics, unit = np.asarray(result.unit_topics)[paragraph_units], "paragraphs"

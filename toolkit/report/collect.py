@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from toolkit.report.findings import (
@@ -70,7 +71,7 @@ def topic_shares(run: Any) -> tuple[pd.DataFrame, dict[str, str], str]:
     """Topic shares of the modelling units (paragraphs or articles), a text naming each unit,
     and the unit's name."""
     result = run.topic_model
-    units = result.unit_index
+    units = np.asarray(result.unit_index).tolist()
     if units and all(p >= 0 for _, p in units):
         name = unit_namer(run)
         keys = [f"{result.doc_ids[d]} ¶{p}" for d, p in units]

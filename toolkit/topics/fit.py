@@ -92,6 +92,15 @@ def document_shares(
     return normalize_rows(sums, fallback=prior)
 
 
+def article_index(n_docs: int) -> np.ndarray:
+    """The unit index of articles as units: ``(d, -1)`` for each document ``d``.
+
+    >>> article_index(2).tolist()
+    [[0, -1], [1, -1]]
+    """
+    return np.column_stack([np.arange(n_docs, dtype=np.int64), np.full(n_docs, -1, np.int64)])
+
+
 def topic_table(
     topic_word: np.ndarray, vocabulary: list[str], n: int, scores: np.ndarray | None = None
 ) -> pd.DataFrame:
@@ -270,14 +279,14 @@ class TopicModeler:
         corpus: TokenizedCorpus,
         index: list[tuple[int, int]],
         texts: list[list[str]],
-    ) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Document shares, unit shares and the unit index (articles: the documents)."""
         unit_topics = model.transform(texts)
         lengths = np.array([len(t) for t in texts], dtype=np.float64)
         doc_topics = document_shares(len(corpus), index, unit_topics, lengths, model.alpha_)
         if self.unit == "article":
-            return doc_topics, doc_topics, [(d, -1) for d in range(len(corpus))]
-        return doc_topics, unit_topics, index
+            return doc_topics, doc_topics, article_index(len(corpus))
+        return doc_topics, unit_topics, np.asarray(index, dtype=np.int64).reshape(-1, 2)
 
     def _describe(
         self, corpus: TokenizedCorpus, n_units: int, model: TopicModel, prior: SeededPrior | None

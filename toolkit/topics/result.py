@@ -32,8 +32,9 @@ class TopicsResult:
         Topic shares of every document (rows sum to 1).
     unit_topics : ndarray of shape (n_units, K)
         Topic shares of every modelling unit (paragraphs with known tokens, or articles).
-    unit_index : list of (int, int)
+    unit_index : ndarray of shape (n_units, 2), int64
         ``(document position, paragraph position)`` of each unit; ``(d, -1)`` for articles.
+        An array, not a list of pairs: a Python pair costs 100 bytes, a row 16.
     topic_word : ndarray of shape (K, V)
         Word distribution of each topic (rows sum to 1), columns in ``vocabulary`` order.
     vocabulary : list of str
@@ -73,7 +74,7 @@ class TopicsResult:
     doc_ids: list[str]
     doc_topics: np.ndarray
     unit_topics: np.ndarray
-    unit_index: list[tuple[int, int]]
+    unit_index: np.ndarray
     topic_word: np.ndarray
     vocabulary: list[str]
     alpha: np.ndarray
@@ -105,7 +106,7 @@ class TopicsResult:
         io.write_npy(folder / "doc_topics.npy", self.doc_topics)
         io.write_json(folder / "doc_ids.json", list(self.doc_ids))
         io.write_npy(folder / "unit_topics.npy", self.unit_topics)
-        io.write_json(folder / "unit_index.json", [list(pair) for pair in self.unit_index])
+        io.write_npy(folder / "unit_index.npy", np.asarray(self.unit_index, dtype=np.int64))
         io.write_npy(folder / "topic_word.npy", self.topic_word)
         io.write_npy(folder / "alpha.npy", self.alpha)
         io.write_json(folder / "vocabulary.json", list(self.vocabulary))
@@ -154,7 +155,7 @@ class TopicsResult:
             doc_ids=list(io.read_json(folder / "doc_ids.json")),
             doc_topics=io.read_npy(folder / "doc_topics.npy"),
             unit_topics=io.read_npy(folder / "unit_topics.npy"),
-            unit_index=[(int(d), int(p)) for d, p in io.read_json(folder / "unit_index.json")],
+            unit_index=_read_unit_index(folder),
             topic_word=io.read_npy(folder / "topic_word.npy"),
             vocabulary=list(io.read_json(folder / "vocabulary.json")),
             alpha=io.read_npy(folder / "alpha.npy"),
@@ -194,3 +195,11 @@ def save_lda(model: Any, path: Path) -> None:
     SaveLoad.save(
         model, str(path), separately=sorted(apart), ignore=["dispatcher", "id2word", "state"]
     )
+
+
+def _read_unit_index(folder: Path) -> np.ndarray:
+    """``unit_index.npy`` (memory-mapped), or the ``unit_index.json`` of an older run folder."""
+    if (folder / "unit_index.npy").is_file():
+        return io.read_npy(folder / "unit_index.npy", mmap=True)
+    pairs = io.read_json(folder / "unit_index.json")
+    return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)

@@ -96,22 +96,36 @@ def paragraph_topic_scores(
     topics = inputs.get(TopicsStage)
     if topics is None or not topics.topic_themes or config.themes.settings.topic_weight == 0:
         return None
-    names = list(config.themes.definitions)
     theme_topic = {theme: topic for topic, theme in topics.topic_themes.items()}
+    # arrays throughout: a million articles have 3.5 million paragraphs
     if config.topics.unit == "paragraph":
-        position = {tuple(u): i for i, u in enumerate(topics.unit_index)}
-        rows = [position.get((int(d), int(p))) for d, p in index]
-        shares = [None if r is None else topics.unit_topics[r] for r in rows]
+        source = np.asarray(topics.unit_topics)
+        rows = unit_rows(np.asarray(topics.unit_index), index)
     else:
-        shares = [topics.doc_topics[d] for d, _ in index]
-    scores = np.zeros((len(index), len(names)), dtype=np.float64)
-    for i, row in enumerate(shares):
-        if row is None:
-            continue
-        for j, name in enumerate(names):
-            if name in theme_topic:
-                scores[i, j] = row[theme_topic[name]]
+        source, rows = np.asarray(topics.doc_topics), index[:, 0].astype(np.int64)
+    scores = np.zeros((len(index), len(config.themes.definitions)), dtype=np.float64)
+    found = rows >= 0
+    for j, name in enumerate(config.themes.definitions):
+        if name in theme_topic:
+            scores[found, j] = source[rows[found], theme_topic[name]]
     return scores
+
+
+def unit_rows(unit_index: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """For each ``(document, paragraph)`` row of ``index``, its row in ``unit_index``, or -1
+    (a paragraph without words of the topic model is no unit).
+
+    >>> unit_rows(np.array([[0, 0], [0, 2], [3, 1]]), np.array([[0, 1], [0, 2], [3, 1]])).tolist()
+    [-1, 1, 2]
+    """
+    if not len(unit_index) or not len(index):
+        return np.full(len(index), -1, dtype=np.int64)
+    width = int(max(unit_index[:, 1].max(), index[:, 1].max())) + 1
+    keys = unit_index[:, 0].astype(np.int64) * width + unit_index[:, 1]
+    wanted = index[:, 0].astype(np.int64) * width + index[:, 1]
+    order = np.argsort(keys, kind="stable")
+    at = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+    return np.where(keys[order][at] == wanted, order[at], -1)
 
 
 def fit_scorer(

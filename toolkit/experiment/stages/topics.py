@@ -24,7 +24,7 @@ from toolkit.experiment.stages.text import TextStage
 from toolkit.io import read_npy, sha256_file, write_npy
 from toolkit.text.parquet import read_tokens
 from toolkit.topics import TopicsResult, fit_topics, infer_topics, topics_over_time
-from toolkit.topics.fit import document_shares
+from toolkit.topics.fit import article_index, document_shares
 
 
 def theme_seeds(config: ExperimentConfig) -> dict[str, list[str]] | None:
@@ -78,8 +78,8 @@ class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
     # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per
     # partition; 4: the first words chosen for coherence; 5: gensim's dictionary file the same
-    # whether the text stage was computed or read from the cache
-    version: ClassVar[int] = 5
+    # whether the text stage was computed or read from the cache; 6: unit_index.npy
+    version: ClassVar[int] = 6
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -145,14 +145,14 @@ class TopicsStage(Stage[TopicsResult]):
         stack_npy(targets, work / "doc_topics.npy")
         doc_topics = read_npy(work / "doc_topics.npy")
         doc_ids = inputs[TextStage].doc_ids
-        unit_index = [(d, -1) for d in range(len(doc_ids))]
+        unit_index = article_index(len(doc_ids))
         unit_topics = doc_topics
         if config.topics.unit == "paragraph":
             shifts = np.concatenate([[0], np.cumsum([d["documents"] for d in done])])[:-1]
             stack_npy([unit_file(t, "topics") for t in targets], work / "unit_topics.npy")
             stack_npy([unit_file(t, "index") for t in targets], work / "unit_index.npy", shifts)
             unit_topics = read_npy(work / "unit_topics.npy")
-            unit_index = [(int(d), int(p)) for d, p in read_npy(work / "unit_index.npy")]
+            unit_index = read_npy(work / "unit_index.npy")
         dates = [
             date
             for path in inputs[CorpusStage].partitions.paths
