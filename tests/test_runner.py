@@ -91,6 +91,10 @@ def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path)
     hits = {name: s["cache_hit"] for name, s in manifest["stages"].items()}
     assert hits["corpus"] and hits["text"] and hits["embeddings"] and hits["clusters"]
     assert not hits["topics"] and not hits["search"]
+    # a run folder holds the cached files as hard links (one file system here), not copies
+    run_file = tmp_path / "b" / "topics" / "topic_word.npy"
+    [cached] = [p for p in cache.rglob("topic_word.npy") if p.samefile(run_file)]
+    assert run_file.stat().st_nlink >= 2 and cached.read_bytes() == run_file.read_bytes()
 
 
 def test_interrupted_run_leaves_nothing_half_written_and_resumes(
