@@ -203,18 +203,18 @@ class SearchIndex:
             if (topics < 0).any():
                 raise ValueError("topics must be non-negative distributions")
             self.vectors["topics"] = normalize_rows(np.sqrt(topics))
-        self.ann = None
-        if "dense" in self.vectors and n >= self.ann_min_size:
-            status(f"search: HNSW index over {n} vectors (from {self.ann_min_size} documents on)")
-            ann = AnnIndex(
-                self.ann_m, self.ann_ef_construction, self.ann_ef_search, self.ann_target_recall
-            )
-            self.ann = ann.fit(self.vectors["dense"], seed=self.seed)
-            status(
-                f"search: HNSW recall@10 {self.ann.recall_at_10:.3f} "
-                f"at ef_search {self.ann.ef_search}"
-            )
+        self.ann = self._fit_ann() if "dense" in self.vectors and n >= self.ann_min_size else None
         return self
+
+    def _fit_ann(self) -> AnnIndex:
+        """The HNSW graph over the dense vectors, its recall measured."""
+        n = len(self.doc_ids)
+        status(f"search: HNSW index over {n} vectors (from {self.ann_min_size} documents on)")
+        ann = AnnIndex(
+            self.ann_m, self.ann_ef_construction, self.ann_ef_search, self.ann_target_recall
+        ).fit(self.vectors["dense"], seed=self.seed)
+        status(f"search: HNSW recall@10 {ann.recall_at_10:.3f} at ef_search {ann.ef_search}")
+        return ann
 
     def info(self) -> dict[str, Any]:
         """Parameters, sizes and ANN recall (the content of ``index.json``)."""

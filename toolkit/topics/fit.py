@@ -41,7 +41,7 @@ from toolkit.topics.evaluators import (
 )
 from toolkit.topics.models import ModelName, ModelSpec
 from toolkit.topics.over_time import topics_over_time
-from toolkit.topics.result import TopicsResult
+from toolkit.topics.result import TopicsResult, article_index
 from toolkit.topics.seeded import SeededPrior
 
 STABILITY_TOP_N = 10
@@ -90,15 +90,6 @@ def document_shares(
     docs = np.array([d for d, _ in index], dtype=int)
     np.add.at(sums, docs, unit_topics * lengths[:, None])
     return normalize_rows(sums, fallback=prior)
-
-
-def article_index(n_docs: int) -> np.ndarray:
-    """The unit index of articles as units: ``(d, -1)`` for each document ``d``.
-
-    >>> article_index(2).tolist()
-    [[0, -1], [1, -1]]
-    """
-    return np.column_stack([np.arange(n_docs, dtype=np.int64), np.full(n_docs, -1, np.int64)])
 
 
 def topic_table(

@@ -203,3 +203,12 @@ def _read_unit_index(folder: Path) -> np.ndarray:
         return io.read_npy(folder / "unit_index.npy", mmap=True)
     pairs = io.read_json(folder / "unit_index.json")
     return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def article_index(n_docs: int) -> np.ndarray:
+    """The unit index of articles as units: ``(d, -1)`` for each document ``d``.
+
+    >>> article_index(2).tolist()
+    [[0, -1], [1, -1]]
+    """
+    return np.column_stack([np.arange(n_docs, dtype=np.int64), np.full(n_docs, -1, np.int64)])

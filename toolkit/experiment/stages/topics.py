@@ -24,7 +24,8 @@ from toolkit.experiment.stages.text import TextStage
 from toolkit.io import read_npy, sha256_file, write_npy
 from toolkit.text.parquet import read_tokens
 from toolkit.topics import TopicsResult, fit_topics, infer_topics, topics_over_time
-from toolkit.topics.fit import article_index, document_shares
+from toolkit.topics.fit import document_shares
+from toolkit.topics.result import article_index
 
 
 def theme_seeds(config: ExperimentConfig) -> dict[str, list[str]] | None:
