@@ -484,3 +484,5 @@ def test_dense_centre_is_taken_out_of_articles_and_queries(tmp_path) -> None:
     assert [h.id for h in loaded.search(["w"], query_dense=dense[5], k=5)] == [
         h.id for h in index.search(["w"], query_dense=dense[5], k=5)
     ]
+    with pytest.raises(ValueError, match="dense_centre of 3 dimensions for dense vectors of 8"):
+        SearchIndex(mode="dense").fit(ids, tokens, dense=dense, dense_centre=np.ones(3))

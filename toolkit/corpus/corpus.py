@@ -216,7 +216,7 @@ class Corpus:
         cfg = self.options
         self.skipped = []
         # where each id was first read, as one int (file number << 32 | line), checked a batch
-        # of records at a time: 24 bytes an id (toolkit.corpus.ids)
+        # of records at a time: 24 bytes an id stored (toolkit.corpus.ids)
         seen = SeenIds()
         files: list[str] = []
         count = 0

@@ -195,6 +195,11 @@ class SearchIndex:
         if dense is not None:
             if dense_centre is not None:
                 self.dense_centre = np.asarray(dense_centre, dtype=np.float32).reshape(-1)
+                if self.dense_centre.shape != (np.shape(dense)[1],):
+                    raise ValueError(
+                        f"dense_centre of {self.dense_centre.size} dimensions for "
+                        f"dense vectors of {np.shape(dense)[1]}"
+                    )
             self.vectors["dense"] = centred_rows(dense, self.dense_centre)
         if lsa is not None:
             self.vectors["lsa"] = normalize_rows(lsa)
