@@ -9,7 +9,6 @@ stage and every stage after it.
 
 from __future__ import annotations
 
-import os
 import shutil
 import time
 import warnings
@@ -21,7 +20,7 @@ from toolkit.experiment.cache import MARKER, StageCache
 from toolkit.experiment.compute import Compute
 from toolkit.experiment.schema import ExperimentConfig
 from toolkit.experiment.stages import Inputs, Stage
-from toolkit.io import hash_obj
+from toolkit.io import hash_obj, link_or_copy
 from toolkit.progress import status
 
 
@@ -33,15 +32,8 @@ def copy_stage(source: Path, destination: Path) -> None:
     partitions, and the benchmark of that size filled this machine's disk.
     """
     shutil.copytree(
-        source, destination, ignore=shutil.ignore_patterns(MARKER), copy_function=_link_or_copy
+        source, destination, ignore=shutil.ignore_patterns(MARKER), copy_function=link_or_copy
     )
-
-
-def _link_or_copy(source: str, destination: str) -> None:
-    try:
-        os.link(source, destination)
-    except OSError:
-        shutil.copy2(source, destination)
 
 
 def stage_key(

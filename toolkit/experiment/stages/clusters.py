@@ -41,7 +41,8 @@ def model_centre(cfg: ClustersConfig, files: list[Path], rows: np.ndarray) -> np
     for LSA alone or when switched off."""
     if not cfg.centre_embeddings or cfg.vectors == "lsa":
         return None
-    return mean_direction(np.asarray(read_npy(files[0], mmap=True)[rows]))
+    # a slice stays memory-mapped: mean_direction reads it a chunk at a time
+    return mean_direction(read_npy(files[0], mmap=True)[rows])
 
 
 def unit_vectors(
