@@ -34,6 +34,7 @@ battlefield reports, sanctions, diplomacy and arms *deliveries* from existing st
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -70,6 +71,9 @@ CLASSES = ["arms_production", "membership", "defence_spending", "none"]
 # each kind of evidence alone: every other weight 0
 SINGLE = ["lexical", "gloss", "prototype", "tfidf", "embedding"]
 THRESHOLDS = [round(t, 2) for t in np.arange(0.5, 5.01, 0.25)]
+# what names the EU, and what names the alliance (membership_recall)
+EU_WORDS = re.compile(r"\bEU\b|Europäische|\bUnion\b|Brüssel")
+ALLIANCE_WORDS = re.compile(r"NATO|Nato|Bündnis|Allianz|Verbündet")
 
 
 def load_themes(path: Path = DEFINITIONS) -> dict[str, ThemeSpec]:
@@ -175,6 +179,27 @@ def report(labels: list[str], predicted: list[str]) -> dict:
         "per_class_f1": {c: round(float(f), 4) for c, f in zip(CLASSES, per_class, strict=True)},
         "confusion": {"labels": CLASSES, "matrix": matrix.tolist()},
     }
+
+
+def membership_recall(labels: list[str], predicted: list[str], texts: list[str]) -> dict:
+    """Recall of ``membership`` apart for the paragraphs worded about the EU alone.
+
+    The labels count joining NATO *or the EU* as membership (module docstring), while the
+    configured theme, the seed article's, describes NATO. A paragraph is ``eu_only`` when it
+    names the EU (EU, Union, Brüssel, Europäische) and no alliance (NATO, Bündnis, Allianz,
+    Verbündete); ``other`` is every other membership paragraph.
+    """
+    found: dict[str, dict[str, int]] = {
+        kind: {"paragraphs": 0, "found": 0} for kind in ("eu_only", "other")
+    }
+    for label, guess, text in zip(labels, predicted, texts, strict=True):
+        if label != "membership":
+            continue
+        eu_only = EU_WORDS.search(text) and not ALLIANCE_WORDS.search(text)
+        counts = found["eu_only" if eu_only else "other"]
+        counts["paragraphs"] += 1
+        counts["found"] += guess == "membership"
+    return found
 
 
 def predictions(data: Dataset, themes: dict, encoder, gloss, thresholds, **params) -> dict:

@@ -47,6 +47,7 @@ from themes_eval import (  # noqa: E402
     Dataset,
     MemoEncoder,
     load_themes,
+    membership_recall,
     read_gnad,
     report,
     scorer_for,
@@ -84,6 +85,7 @@ def evaluate(
         labels = scorer.assign(scores)
         n = data.n_labelled
         out = report(data.labels, labels[:n])
+        out["membership_recall"] = membership_recall(data.labels, labels[:n], data.texts[:n])
         if data.n_extra:
             themed = np.array([label != "none" for label in labels[n:]])
             even = data.extra_article % 2 == 0
@@ -199,6 +201,8 @@ def main() -> None:
         )
         for label, row in zip(CLASSES, m["confusion"]["matrix"], strict=True):
             print(f"    mixed {label:18s} {row}")
+        for kind, counts in m["membership_recall"].items():
+            print(f"    mixed membership recall, {kind}: {counts['found']}/{counts['paragraphs']}")
     results["seconds"] = round(time.perf_counter() - start, 1)
     if args.no_check:
         return  # the results file always holds the check

@@ -408,6 +408,24 @@ def test_dev_set_macro_f1(encoder) -> None:
     assert result["macro_f1"] >= DEV_MACRO_F1 - 0.03
 
 
+def test_membership_recall_splits_eu_only_paragraphs() -> None:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from themes_eval import membership_recall
+
+    texts = [
+        "Finnland ist der NATO beigetreten.",
+        "Serbien verhandelt mit Brüssel über den Beitritt zur Union.",
+        "Estland gehört der EU und dem Bündnis an.",
+        "Der Verein nimmt neue Mitglieder auf.",
+    ]
+    labels = ["membership", "membership", "membership", "none"]
+    predicted = ["membership", "none", "none", "membership"]
+    assert membership_recall(labels, predicted, texts) == {
+        "eu_only": {"paragraphs": 1, "found": 0},
+        "other": {"paragraphs": 2, "found": 1},
+    }
+
+
 DEV_MACRO_F1 = 0.837
 """Measured with ``python benchmarks/themes_eval.py`` (combined, default settings)."""
 
