@@ -271,7 +271,10 @@ def _truncate(path: Path) -> None:
 def test_a_damaged_run_folder_names_the_file(
     damaged_run: Path, relative: str, damage: object, read: object
 ) -> None:
-    damage(damaged_run / relative)  # type: ignore[operator]
+    target = damaged_run / relative
+    # cached files are read-only (run folders link to them): whoever damages one first lifts that
+    target.chmod(target.stat().st_mode | 0o200)
+    damage(target)  # type: ignore[operator]
     with pytest.raises(RunError, match=relative.split("/")[-1].replace(".", r"\.")):
         read(load_run(damaged_run))  # type: ignore[operator]
 

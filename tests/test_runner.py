@@ -95,6 +95,8 @@ def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path)
     run_file = tmp_path / "b" / "topics" / "topic_word.npy"
     [cached] = [p for p in cache.rglob("topic_word.npy") if p.samefile(run_file)]
     assert run_file.stat().st_nlink >= 2 and cached.read_bytes() == run_file.read_bytes()
+    # and read-only, so an edit in place in the run folder cannot change the cache
+    assert not run_file.stat().st_mode & 0o222
 
 
 def test_interrupted_run_leaves_nothing_half_written_and_resumes(

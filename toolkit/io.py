@@ -21,6 +21,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -64,6 +65,20 @@ def share_tree(folder: str | Path) -> None:
     for sub in folder.rglob("*"):
         if sub.is_dir():
             shareable(sub, directory=True)
+
+
+def read_only_tree(folder: str | Path) -> None:
+    """Take the write permission off every file below ``folder`` (folders stay writable).
+
+    A stage cache entry is written once and linked into every run folder that uses it, so a
+    file edited in place in a run folder would change the cache, and every later run, with
+    it. Read-only, an editor warns instead (as DVC protects its linked cache); replacing a
+    file (a new inode) and deleting it still work. Root ignores the bits.
+    """
+    for path in Path(folder).rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            mode = path.stat().st_mode
+            path.chmod(mode & ~(stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
 
 
 @contextlib.contextmanager

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from toolkit.io import atomic_folder, read_json, write_json
+from toolkit.io import atomic_folder, read_json, read_only_tree, write_json
 
 MARKER = "_complete.json"
 
@@ -46,11 +46,13 @@ class StageCache:
     def store(
         self, stage: str, key: str, write: Callable[[Path], None], warnings: list[str] = ()
     ) -> Path:
-        """Run ``write(tmp_folder)`` and move the folder into place once it completed."""
+        """Run ``write(tmp_folder)`` and move the folder into place once it completed, its
+        files read-only (:func:`~toolkit.io.read_only_tree`: run folders link to them)."""
         final = self.folder(stage, key)
         with atomic_folder(final) as tmp:
             write(tmp)
             write_json(tmp / MARKER, {"stage": stage, "key": key, "warnings": list(warnings)})
+            read_only_tree(tmp)
         return final
 
     @staticmethod
