@@ -9,7 +9,8 @@ cache), ``toolkit run`` writes a run folder and its search index is measured as
   topics channel (``DOC_WEIGHTS`` with ``topics: 0``, the default before it was fused);
 * free-text MRR of the intended article over the 32 dev queries
   (``benchmarks/data/search_queries_dev.jsonl``; free text has no topic distribution, so the
-  topics channel does not enter) and of BM25 alone.
+  topics channel does not enter) and of BM25 alone;
+* the NMI of the run's clusters against the labels (k = 20, ``num_clusters: auto``).
 
 Run: ``TOOLKIT_DATA=../shared python benchmarks/search_run_10kgnad.py [--seeds 42,0,1,2]``;
 writes ``benchmarks/results/search_run_10kgnad.json``.
@@ -67,6 +68,8 @@ def measure(seed: int, folder: Path) -> dict[str, Any]:
         "p10_hybrid_without_topics": round(precision_at_10(run, {**DOC_WEIGHTS, "topics": 0}), 4),
         "mrr_hybrid": round(mean_reciprocal_rank(run, None), 4),
         "mrr_bm25": round(mean_reciprocal_rank(run, "lexical"), 4),
+        # the run's own clusters (k-means at k = 20 on the default combined vectors)
+        "clusters_nmi": round(float(run.metrics["clusters"]["nmi"]), 4),
     }
 
 

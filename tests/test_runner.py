@@ -139,6 +139,27 @@ def test_run_queries(seed_run_dir: Path) -> None:
         run.gensim_model()
 
 
+def test_lsa_reads_the_english_gloss_when_the_model_does(seed_run_dir: Path) -> None:
+    from toolkit.experiment.schema import EmbeddingsConfig
+    from toolkit.experiment.stages.embeddings import EmbeddingsStage
+    from toolkit.experiment.stages.lsa import lsa_reads
+
+    run = load_run(seed_run_dir)
+    embeddings = run.output(EmbeddingsStage)
+    assert embeddings.lsa_reads == "gloss"  # the seed config's English model reads the gloss
+    vocabulary = set(embeddings.lsa.vocabulary_)
+    assert {"ammunition", "industry"} <= vocabulary and "munition" not in vocabulary
+    assert all(word == word.lower() for word in vocabulary)
+    # a free-text query is glossed before LSA reads it, so German finds the glossed articles
+    assert embeddings.lsa_words("Die Rüstungsindustrie") == ["arms", "industry"]
+    [score] = run.search("Munitionsproduktion", k=3, mode="lsa")["score"]  # one article
+    assert score > 0.1  # read as German tokens, the query would miss the English vocabulary
+    # German text's own model, and LSA alone, read the text pipeline's tokens
+    assert lsa_reads(EmbeddingsConfig(input="german")) == "tokens"
+    assert lsa_reads(EmbeddingsConfig(backend="lsa")) == "tokens"
+    assert lsa_reads(EmbeddingsConfig(input="static")) == "gloss"
+
+
 def test_load_run_errors(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="not found"):
         load_run(tmp_path / "missing")

@@ -354,6 +354,9 @@ class Run:
             analyze=self.pipeline.transform_text,
             encoder=None if embeddings is None else embeddings.encoder,
             lsa=None if embeddings is None else embeddings.lsa,
+            lsa_analyze=embeddings.lsa_words
+            if embeddings is not None and embeddings.lsa_reads == "gloss"
+            else None,
             k=k,
             mode=mode,
             mask=mask,

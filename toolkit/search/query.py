@@ -36,6 +36,7 @@ def search_text(
     analyze: Callable[[str], list[str]],
     encoder: Any | None = None,
     lsa: Any | None = None,
+    lsa_analyze: Callable[[str], list[str]] | None = None,
     k: int = 10,
     mode: str | None = None,
     mask: np.ndarray | None = None,
@@ -53,6 +54,8 @@ def search_text(
         The model that made the index's dense vectors (for the ``dense`` mode).
     lsa : LsaEncoder, optional
         The LSA model of the index's ``lsa`` vectors.
+    lsa_analyze : callable, optional
+        Text -> the words LSA reads, when not ``analyze``'s (an LSA of the English gloss).
     k, mode, mask
         As in :meth:`SearchIndex.search`.
     """
@@ -68,5 +71,6 @@ def search_text(
         dense = np.asarray(encoder.encode([text])[0])
     lsa_vector = None
     if lsa is not None and _wanted("lsa", mode, index):
-        lsa_vector = np.asarray(lsa.transform([tokens])[0])
+        words = tokens if lsa_analyze is None else lsa_analyze(text)
+        lsa_vector = np.asarray(lsa.transform([words])[0])
     return index.search(tokens, dense, lsa_vector, k=k, mode=mode, mask=mask)

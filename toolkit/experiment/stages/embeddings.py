@@ -34,7 +34,14 @@ from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, sam
 from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig, LexiconConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
-from toolkit.experiment.stages.text import TextStage, read_paragraphs
+from toolkit.experiment.stages.lsa import (
+    fit_lsa,
+    gloss_words,
+    lsa_glosser,
+    lsa_reads,
+    partition_lsa,
+)
+from toolkit.experiment.stages.text import TextStage
 from toolkit.io import cache_root, link_tree, read_npy, sha256_file, write_json, write_npy
 from toolkit.lexicon import gloss_source, require_dictionary
 
@@ -179,6 +186,16 @@ class EmbeddingsOutput:
             self.fitted_encoder = encoder
         return self.fitted_encoder
 
+    @property
+    def lsa_reads(self) -> str:
+        """What the LSA vectors read: ``tokens`` (the text pipeline's) or ``gloss`` (its
+        words); runs from before the gloss was read say nothing, and read tokens."""
+        return str(self.embeddings.info.get("lsa_reads", "tokens"))
+
+    def lsa_words(self, text: str) -> list[str]:
+        """The words of new ``text`` as this LSA reads them, when it reads the gloss."""
+        return gloss_words(lsa_glosser(self.lexicon.model_dump_json()), text)
+
     @classmethod
     def read(cls, folder: Path, config: ExperimentConfig) -> EmbeddingsOutput:
         return cls(
@@ -190,25 +207,6 @@ class EmbeddingsOutput:
             config.lexicon,
             folder,
         )
-
-
-def fit_lsa(config: ExperimentConfig, inputs: Inputs) -> LsaEncoder:
-    """LSA fitted on the sample's paragraphs, over the dictionary's tokens.
-
-    Over the dictionary's tokens only: on 10kgnad k-means NMI 0.31 against 0.20 on all tokens
-    (``benchmarks/embeddings_10kgnad.py``); transforming needs no filter, since LSA ignores
-    the words it was not fitted on.
-    """
-    text = inputs[TextStage]
-    vocabulary = text.pipeline.dictionary_.token2id
-    positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
-    paragraphs = (
-        kept
-        for doc in sampled(text.partitions, positions, read_paragraphs)
-        for par in doc
-        if (kept := [t for t in par if t in vocabulary])
-    )
-    return LsaEncoder(dims=config.embeddings.lsa_dims, seed=config.seed).fit(list(paragraphs))
 
 
 def fit_encoder(encoder: Any, config: ExperimentConfig, inputs: Inputs, out: Path) -> Path | None:
@@ -226,22 +224,13 @@ def fit_encoder(encoder: Any, config: ExperimentConfig, inputs: Inputs, out: Pat
     return out / STATIC_WEIGHTS
 
 
-def _lsa_embeddings(paragraphs: list[list[list[str]]], lsa: LsaEncoder) -> dict[str, np.ndarray]:
-    units = [par for doc in paragraphs for par in doc]
-    index = [(d, p) for d, doc in enumerate(paragraphs) for p in range(len(doc))]
-    return {
-        "lsa_paragraph": lsa.transform(units),
-        "lsa_doc": lsa.transform([[t for par in doc for t in par] for doc in paragraphs]),
-        "index": np.asarray(index, dtype=np.int32).reshape(-1, 2),
-    }
-
-
 def embed_partition(
     job: Job,
     lsa: LsaEncoder,
     sections: tuple[str, str] | None,
     weights: str | None,
     cache: str | None,
+    lsa_lexicon: str | None = None,
 ) -> dict[str, Any]:
     """Task: one partition's model and LSA vectors, each array written to its own ``.npy``.
 
@@ -249,9 +238,10 @@ def embed_partition(
     whose vectors are LSA's own), ``weights`` the file of the fitted term weights; ``cache``
     the embedding cache's root, in which each partition keeps its paragraph vectors apart (by
     the hash of its file), so a task reads only its own entries however large the corpus.
+    ``lsa_lexicon``: the lexicon section's JSON when LSA reads the gloss (:mod:`.lsa`).
     """
-    paragraphs = read_paragraphs(job.sources[1])
-    arrays = _lsa_embeddings(paragraphs, lsa)
+    arrays = partition_lsa(str(job.sources[0]), str(job.sources[1]), lsa, lsa_lexicon)
+    documents = int(arrays["lsa_doc"].shape[0])
     stats = {"hits": 0, "misses": 0}
     if sections is None:
         arrays["doc"], arrays["paragraph"] = arrays["lsa_doc"], arrays["lsa_paragraph"]
@@ -265,7 +255,7 @@ def embed_partition(
     for name in PARTS:
         dtype = np.int32 if name == "index" else np.float32
         write_npy(part_file(job.target, name), np.asarray(arrays[name], dtype=dtype))
-    return {"documents": len(paragraphs), "paragraphs": len(arrays["index"]), **stats}
+    return {"documents": documents, "paragraphs": len(arrays["index"]), **stats}
 
 
 def part_file(target: Path, name: str) -> Path:
@@ -306,7 +296,7 @@ def describe(model: Any, done: list[dict[str, Any]], lsa_only: bool) -> dict[str
 
 class EmbeddingsStage(Stage[EmbeddingsOutput]):
     name: ClassVar[str] = "embeddings"
-    version: ClassVar[int] = 5
+    version: ClassVar[int] = 6
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
     every_core: ClassVar[bool] = True  # torch's threads (LSA alone: numpy's)
 
@@ -326,13 +316,15 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             settings["input"] = resolve_input(cfg.input, cfg.model)
             if settings["input"] != "german":
                 settings["lexicon"] = lexicon_settings(config)
+        settings["lsa_reads"] = lsa_reads(cfg)
         settings["seed"] = config.seed
         settings["sample"] = config.compute.sample
         return settings
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> EmbeddingsOutput:
         cfg = embeddings_section(config)
-        lsa = fit_lsa(config, inputs)
+        reads = lsa_reads(cfg)
+        lsa = fit_lsa(config, inputs, reads)
         work = inputs.work_folder()
         out = work / "out"
         sources = [inputs[CorpusStage].partitions, inputs[TextStage].partitions]
@@ -349,10 +341,11 @@ class EmbeddingsStage(Stage[EmbeddingsOutput]):
             sections=None if lsa_only else sections,
             weights=None if weights is None else str(weights),
             cache=None if lsa_only else str((inputs.cache_dir or cache_root()) / "embeddings"),
+            lsa_lexicon=config.lexicon.model_dump_json() if reads == "gloss" else None,
         )
         assemble(todo, done, out, inputs[TextStage].doc_ids)
         lsa.save(out / "lsa")
-        info = describe(model, done, lsa_only)
+        info = {**describe(model, done, lsa_only), "lsa_reads": reads}
         if lsa_only:
             info["fingerprint"] = lsa.fingerprint()
         write_json(out / "info.json", info)
