@@ -14,7 +14,14 @@ from toolkit.corpus.document import Document
 from toolkit.embeddings import Encoder, embed_corpus
 from toolkit.embeddings.gloss import GlossEncoder
 from toolkit.embeddings.static import StaticTermEncoder
-from toolkit.lexicon import Glosser, Lexicon, LexiconNotFoundError, load_lexicon, parse_line
+from toolkit.lexicon import (
+    Glosser,
+    Lexicon,
+    LexiconNotFoundError,
+    load_lexicon,
+    parse_line,
+    shared_glosser,
+)
 
 DING = "\n".join(
     [
@@ -173,6 +180,27 @@ def test_missing_dictionary_says_how_to_install_it_or_turn_the_gloss_off(tmp_pat
 
 def test_load_lexicon_is_shared_within_a_process(ding_file: Path, tmp_path: Path) -> None:
     assert load_lexicon(ding_file, tmp_path / "c") is load_lexicon(ding_file, tmp_path / "c")
+
+
+def test_one_glosser_per_process_file_and_settings(ding_file: Path) -> None:
+    first = shared_glosser(ding_file)
+    assert shared_glosser(ding_file) is first
+    assert shared_glosser(ding_file, keep_unknown=False) is not first
+    ding_file.write_text(DING + "Krieg {m} [mil.] :: war\n", encoding="utf-8")
+    assert shared_glosser(ding_file).gloss("Krieg") == "war"
+
+
+def test_the_memo_is_bounded_and_the_glosses_stay_the_same(
+    lexicon: Lexicon, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.lexicon import gloss as gloss_module
+
+    text = "Die Regierungen und Scholz sagten: Munitionsfabriken der Rüstungsindustrie"
+    expected = glosser(lexicon).gloss(text)
+    monkeypatch.setattr(gloss_module, "MEMO_LIMIT", 2)
+    bounded = glosser(lexicon)
+    assert bounded.gloss(text) == expected and bounded.gloss(text) == expected
+    assert len(bounded._memo) <= 2 and len(bounded._splits) <= 2
 
 
 # -- glossing ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from toolkit.embeddings.base import Encoder
 from toolkit.embeddings.gloss import GlossEncoder
 from toolkit.embeddings.models import DEFAULT_MODEL
 from toolkit.embeddings.static import StaticTermEncoder, Weighting
-from toolkit.lexicon import DEFAULT_PATH, Glosser, load_lexicon
+from toolkit.lexicon import DEFAULT_PATH, shared_glosser
 
 Input = Literal["auto", "german", "gloss", "static"]
 INPUTS = ("auto", "german", "gloss", "static")
@@ -84,7 +84,7 @@ def input_encoder(
     chosen = resolve_input(input, encoder.name)
     if chosen == "german":
         return encoder
-    glosser = Glosser(load_lexicon(lexicon_path), sense=sense, keep_unknown=keep_unknown)
+    glosser = shared_glosser(lexicon_path, sense=sense, keep_unknown=keep_unknown)
     if chosen == "gloss":
         return GlossEncoder(encoder, glosser)
     return StaticTermEncoder(

@@ -11,7 +11,7 @@ Examples
 """
 
 from toolkit.lexicon.ding import DingSense, parse_line, read_ding
-from toolkit.lexicon.gloss import Glosser, gloss_source
+from toolkit.lexicon.gloss import Glosser, gloss_source, shared_glosser
 from toolkit.lexicon.lexicon import (
     DEFAULT_PATH,
     Lexicon,
@@ -33,4 +33,5 @@ __all__ = [
     "parse_line",
     "read_ding",
     "require_dictionary",
+    "shared_glosser",
 ]

@@ -42,6 +42,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from pathlib import Path
@@ -70,6 +71,9 @@ _WORD = re.compile(r"\w+(?:[-‐‑'’]\w+)*")
 # How a gloss is made from the parsed dictionary: part of the fingerprint with the dictionary's
 # hash and parse format, so that cached vectors of an older gloss are never reused.
 GLOSS_VERSION = 3
+MEMO_LIMIT = 500_000
+"""Words whose gloss (and compound split) a glosser remembers; past that it starts afresh, so
+a process glossing a large corpus keeps a bounded memo (the glosses are the same)."""
 # Endings of an inflected adjective or participle ("letzten", "geplante"): the dictionary lists
 # some adjectives only by an inflected form ("letzte; letzter; letztes").
 _ADJECTIVE_ENDINGS = ("en", "em", "er", "es", "e")
@@ -252,6 +256,8 @@ class Glosser:
         parts = self._splits.get(word)
         if parts is None:
             parts = split_compound(word, self.lexicon.vocabulary, self.min_part)
+            if len(self._splits) >= MEMO_LIMIT:
+                self._splits.clear()
             self._splits[word] = parts
         if len(parts) < 2:
             return ()
@@ -292,6 +298,8 @@ class Glosser:
                 terms = self._parts(token) or ((token,) if self.keep_unknown else ())
             if lemmatize(token).lower() in self.stopwords:
                 terms = ()
+        if len(self._memo) >= MEMO_LIMIT:
+            self._memo.clear()
         self._memo[token] = terms
         return terms
 
@@ -360,3 +368,20 @@ class Glosser:
             f"Glosser(sense={self.sense!r}, compounds={self.compounds!r}, "
             f"terms_per_sense={self.terms_per_sense}, {len(self.lexicon)} forms)"
         )
+
+
+def shared_glosser(
+    path: str | Path = DEFAULT_PATH, sense: SenseChoice = "rich", keep_unknown: bool = True
+) -> Glosser:
+    """One :class:`Glosser` per process, dictionary file and settings, so every reader of the
+    gloss in a process (the model's input, LSA, a query) shares one warm memo (bounded by
+    :data:`MEMO_LIMIT`); a changed file gets a new one."""
+    stat = require_dictionary(path).stat()
+    return _shared_glosser(str(path), sense, keep_unknown, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _shared_glosser(
+    path: str, sense: SenseChoice, keep_unknown: bool, stamp: tuple[int, int]
+) -> Glosser:
+    return Glosser(load_lexicon(path), path=path, sense=sense, keep_unknown=keep_unknown)

@@ -13,7 +13,6 @@ before LSA reads it (:meth:`EmbeddingsOutput.lsa_words
 
 from __future__ import annotations
 
-import functools
 from typing import Literal
 
 import numpy as np
@@ -27,7 +26,7 @@ from toolkit.experiment.schema import EmbeddingsConfig, ExperimentConfig, Lexico
 from toolkit.experiment.stages.base import Inputs
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.experiment.stages.text import TextStage, read_paragraphs
-from toolkit.lexicon import Glosser, load_lexicon
+from toolkit.lexicon import Glosser, shared_glosser
 
 LsaReads = Literal["tokens", "gloss"]
 
@@ -40,13 +39,11 @@ def lsa_reads(cfg: EmbeddingsConfig) -> LsaReads:
     return "gloss"
 
 
-@functools.cache
 def lsa_glosser(lexicon_json: str) -> Glosser:
-    """The glosser of the ``lexicon`` section given as JSON, built once per process."""
+    """The process's glosser of the ``lexicon`` section given as JSON: the one the model's
+    input reads through too, so a partition is glossed once (its memo warm for LSA)."""
     lexicon = LexiconConfig.model_validate_json(lexicon_json)
-    return Glosser(
-        load_lexicon(lexicon.path), sense=lexicon.sense, keep_unknown=lexicon.keep_unknown
-    )
+    return shared_glosser(lexicon.path, sense=lexicon.sense, keep_unknown=lexicon.keep_unknown)
 
 
 def gloss_words(glosser: Glosser, text: str) -> list[str]:
