@@ -85,7 +85,6 @@ def run(
 ) -> None:
     """Run an experiment: every stage its config names, cached, into a run folder."""
     from toolkit.experiment import execute, load_config, load_run, run_sweep
-    from toolkit.report import write_report
 
     if quiet:
         set_quiet(True)
@@ -103,7 +102,12 @@ def run(
         typer.echo(f"\n{exc or 'interrupted'}", err=True)
         raise typer.Exit(130) from None
     run = load_run(folder)
-    report = write_report(run) if cfg.output.report else None
+    report = None
+    if cfg.output.report:
+        # imported only here: the report's figures load matplotlib (a warm run's largest import)
+        from toolkit.report import write_report
+
+        report = write_report(run)
     typer.echo(next_steps(run, report))
 
 
