@@ -336,6 +336,15 @@ def test_lsa_separates_topics_and_round_trips(tmp_path: Path) -> None:
         lsa.transform(["nato munition"])
 
 
+def test_lsa_similarities_do_not_depend_on_the_seed() -> None:
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(300)]
+    docs = [list(rng.choice(words, size=40)) for _ in range(120)]
+    vectors = [LsaEncoder(dims=60, seed=seed).fit(docs).transform(docs) for seed in (0, 1)]
+    similarities = [v @ v.T for v in vectors]
+    assert np.abs(similarities[0] - similarities[1]).max() < 1e-4
+
+
 def test_lsa_clamps_dims_on_a_tiny_corpus(seed_text: str) -> None:
     doc = Document.from_text("seed", seed_text)
     tokens = [re.findall(r"\w+", p.lower()) for p in doc.paragraphs]

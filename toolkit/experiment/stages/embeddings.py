@@ -296,7 +296,7 @@ def describe(model: Any, done: list[dict[str, Any]], lsa_only: bool) -> dict[str
 
 class EmbeddingsStage(Stage[EmbeddingsOutput]):
     name: ClassVar[str] = "embeddings"
-    version: ClassVar[int] = 6
+    version: ClassVar[int] = 7
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
     every_core: ClassVar[bool] = True  # torch's threads (LSA alone: numpy's)
 
