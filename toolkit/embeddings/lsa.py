@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import TruncatedSVD
+from threadpoolctl import threadpool_limits
 
 from toolkit.embeddings.passages import l2_normalize
 from toolkit.io import hash_obj, read_json, read_npy, sha256_bytes, write_json, write_npy
@@ -121,12 +122,17 @@ class LsaEncoder:
         # The exact (ARPACK) SVD, not the randomized one: with its default 5 power iterations
         # the trailing components moved with the seed, and with them the clusters (10kGNAD
         # NMI 0.496-0.520 over five seeds, 0.511-0.519 exact; the README's *Clusters*). ARPACK
-        # needs fewer components than rows: a one-document corpus keeps the randomized SVD.
-        exact = self.effective_dims < min(n_docs, n_features)
+        # works in 2k + 1 dimensions: with fewer rows (a small corpus, where k is most of the
+        # rank) its restarts draw from a generator of its own and a re-run differs, so there
+        # the seeded randomized SVD, which holds nearly the whole spectrum at that k anyway.
+        exact = 2 * self.effective_dims + 1 < min(n_docs, n_features)
         algorithm = "arpack" if exact else "randomized"
         svd = TruncatedSVD(self.effective_dims, algorithm=algorithm, random_state=self.seed)
         # One document has zero variance: sklearn's explained-variance ratio divides by it.
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # One BLAS thread: ARPACK's sums come out in another order on two, and a near-tie of
+        # singular values turns that into other components (a run on a cluster fits on its
+        # client, which must give the bytes a run in one process gives).
+        with np.errstate(divide="ignore", invalid="ignore"), threadpool_limits(1, "blas"):
             svd.fit(self._tfidf(counts))
         self.components_ = svd.components_.astype(np.float32)
         return self
