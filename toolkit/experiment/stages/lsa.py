@@ -6,7 +6,7 @@ LSA reads the text pipeline's German tokens, or, when the English model reads th
 forms and its synonyms onto one English term, so TF-IDF counts them as one. Whole runs of
 ``experiments/10kgnad.yaml`` over five config seeds (``benchmarks/search_run_10kgnad.py``; with
 the exact SVD of :class:`~toolkit.embeddings.LsaEncoder`): label precision@10 of the default
-search 0.676 → 0.688, free-text MRR 0.792 → 0.825, the clusters' NMI 0.508 → 0.516 (the
+search 0.676 → 0.688, free-text MRR 0.792 → 0.825, the clusters' NMI 0.508 → 0.515 (the
 README's *LSA reads the gloss*). A free-text query is glossed the same way
 before LSA reads it (:meth:`EmbeddingsOutput.lsa_words
 <toolkit.experiment.stages.embeddings.EmbeddingsOutput.lsa_words>`).
