@@ -240,22 +240,24 @@ def embed_partition(
     the hash of its file), so a task reads only its own entries however large the corpus.
     ``lsa_lexicon``: the lexicon section's JSON when LSA reads the gloss (:mod:`.lsa`).
     """
-    arrays = partition_lsa(str(job.sources[0]), str(job.sources[1]), lsa, lsa_lexicon)
-    documents = int(arrays["lsa_doc"].shape[0])
+    # read once: the gloss LSA and the encoder both read the partition's documents
+    documents = read_documents(job.sources[0]) if sections or lsa_lexicon else []
+    arrays = partition_lsa(documents, str(job.sources[1]), lsa, lsa_lexicon)
+    count = int(arrays["lsa_doc"].shape[0])
     stats = {"hits": 0, "misses": 0}
     if sections is None:
         arrays["doc"], arrays["paragraph"] = arrays["lsa_doc"], arrays["lsa_paragraph"]
     else:
         encoder = worker_encoder(sections, weights)
         folder = cache and Path(cache) / "partitions" / sha256_file(job.sources[0])
-        embeddings = embed_corpus(read_documents(job.sources[0]), encoder, folder)
+        embeddings = embed_corpus(documents, encoder, folder)
         arrays["doc"], arrays["paragraph"] = embeddings.doc_vectors, embeddings.paragraph_vectors
         arrays["index"] = embeddings.paragraph_index
         stats = {k: int(embeddings.stats[k]) for k in ("hits", "misses")}
     for name in PARTS:
         dtype = np.int32 if name == "index" else np.float32
         write_npy(part_file(job.target, name), np.asarray(arrays[name], dtype=dtype))
-    return {"documents": documents, "paragraphs": len(arrays["index"]), **stats}
+    return {"documents": count, "paragraphs": len(arrays["index"]), **stats}
 
 
 def part_file(target: Path, name: str) -> Path:

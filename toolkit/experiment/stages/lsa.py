@@ -100,15 +100,12 @@ def lsa_arrays(paragraphs: list[list[list[str]]], lsa: LsaEncoder) -> dict[str, 
 
 
 def partition_lsa(
-    corpus_file: str, text_file: str, lsa: LsaEncoder, lexicon_json: str | None
+    documents: list[Document], text_file: str, lsa: LsaEncoder, lexicon_json: str | None
 ) -> dict[str, np.ndarray]:
-    """One partition's :func:`lsa_arrays`: of its gloss words when ``lexicon_json`` (the
-    ``lexicon`` section) is given, else of the text stage's tokens."""
+    """One partition's :func:`lsa_arrays`: of its ``documents``' gloss words when
+    ``lexicon_json`` (the ``lexicon`` section) is given, else of the text stage's tokens."""
     if lexicon_json is None:
         return lsa_arrays(read_paragraphs(text_file), lsa)
     glosser = lsa_glosser(lexicon_json)
-    words = [
-        [gloss_words(glosser, text) for text in _paragraph_texts(doc)]
-        for doc in read_documents(corpus_file)
-    ]
+    words = [[gloss_words(glosser, text) for text in _paragraph_texts(doc)] for doc in documents]
     return lsa_arrays(words, lsa)
