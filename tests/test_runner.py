@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -83,9 +85,12 @@ def test_identical_reruns_are_byte_identical(seed_run_dir: Path, tmp_path: Path)
 def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     config = load_config(SEED_CONFIG)
-    execute(config, tmp_path / "a", cache)
+    cold = json.loads((execute(config, tmp_path / "a", cache) / "manifest.json").read_text())
     warm = json.loads((execute(config, tmp_path / "b", cache) / "manifest.json").read_text())
     assert all(s["cache_hit"] for s in warm["stages"].values())
+    # the metrics (and the timings the computation recorded) come from the cache's markers
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+    assert warm["stages"]["topics"]["timings"] == cold["stages"]["topics"]["timings"] != {}
     changed = load_config(SEED_CONFIG, ["topics.passes=5"])
     manifest = json.loads((execute(changed, tmp_path / "c", cache) / "manifest.json").read_text())
     hits = {name: s["cache_hit"] for name, s in manifest["stages"].items()}
@@ -97,6 +102,34 @@ def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path)
     assert run_file.stat().st_nlink >= 2 and cached.read_bytes() == run_file.read_bytes()
     # and read-only, so an edit in place in the run folder cannot change the cache
     assert not run_file.stat().st_mode & 0o222
+
+
+WARM_RUN = """
+import sys
+from toolkit.experiment import execute, load_config
+from toolkit.experiment.stages import BY_NAME
+
+loaded = []
+for stage in BY_NAME.values():
+    def load(folder, config, stage=stage, original=type(stage).load):
+        loaded.append(stage.name)
+        return original(stage, folder, config)
+    stage.load = load
+execute(load_config(sys.argv[1]), sys.argv[2], sys.argv[3])
+heavy = ("gensim", "sklearn", "bm25s", "numba", "torch", "umap", "matplotlib", "scipy.stats")
+print(sorted(loaded), sorted(name for name in heavy if name in sys.modules))
+"""
+
+
+def test_a_warm_rerun_reads_the_cache_without_loading_the_libraries(tmp_path: Path) -> None:
+    # every stage cached: the run links the entries and reads its metrics from their markers;
+    # the corpus alone is loaded (documents.csv), and gensim, scikit-learn & co stay unloaded
+    cache = tmp_path / "cache"
+    execute(load_config(SEED_CONFIG), tmp_path / "a", cache)
+    args = [sys.executable, "-c", WARM_RUN, str(SEED_CONFIG), str(tmp_path / "b"), str(cache)]
+    done = subprocess.run(args, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert done.stdout.strip().splitlines()[-1] == "['corpus'] []"
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
 def test_interrupted_run_leaves_nothing_half_written_and_resumes(

@@ -6,7 +6,6 @@ import warnings
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.cluster import HDBSCAN, KMeans
 
 from toolkit.errors import ToolkitWarning
 
@@ -42,6 +41,8 @@ def auto_num_clusters(n_docs: int) -> int:
 
 
 def _kmeans(reduced: np.ndarray, k: int, seed: int) -> np.ndarray:
+    from sklearn.cluster import KMeans  # here: a run read from the cache clusters nothing
+
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(reduced)
 
 
@@ -77,6 +78,8 @@ def _hdbscan(
         min_samples = n_docs
     info["min_cluster_size"] = size
     info["min_samples"] = min_samples if min_samples is not None else size
+    from sklearn.cluster import HDBSCAN
+
     model = HDBSCAN(
         min_cluster_size=size,
         min_samples=min_samples,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sklearn import metrics
 
 #: Silhouette is quadratic in the number of points; above this it runs on a seeded sample.
 SILHOUETTE_SAMPLE = 5000
@@ -32,6 +31,8 @@ def silhouette(
     if keep.sum() <= n_clusters:
         return None, f"silhouette needs more points than clusters ({int(keep.sum())} points)"
     sample = SILHOUETTE_SAMPLE if keep.sum() > SILHOUETTE_SAMPLE else None
+    from sklearn import metrics  # here: reading a cached run computes no score
+
     score = metrics.silhouette_score(
         reduced[keep], labels[keep], metric="euclidean", sample_size=sample, random_state=seed
     )
@@ -103,6 +104,8 @@ def label_agreement(labels: np.ndarray, true_labels: list[str | None]) -> dict[s
         return {"labelled_docs": 0}
     truth = [str(true_labels[i]) for i in known]
     found = np.asarray(labels)[known]
+    from sklearn import metrics
+
     homogeneity, completeness, v_measure = metrics.homogeneity_completeness_v_measure(truth, found)
     return {
         "labelled_docs": len(known),

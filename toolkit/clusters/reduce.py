@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from sklearn.decomposition import PCA
 
 #: Below this many documents UMAP's neighbour graph is too small to mean anything: skip it.
 MIN_UMAP_DOCS = 10
@@ -175,6 +174,8 @@ def layout_2d(vectors: np.ndarray, reduction: Reduction = Reduction(), seed: int
     n_components = min(2, unit.shape[0], unit.shape[1])
     coords = np.zeros((unit.shape[0], 2), dtype=np.float32)
     if unit.shape[0] > 1:
+        from sklearn.decomposition import PCA  # here: reading a cached run reduces nothing
+
         pca = PCA(n_components=n_components, svd_solver="full")
         coords[:, :n_components] = pca.fit_transform(unit)
     return coords

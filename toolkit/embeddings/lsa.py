@@ -19,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.decomposition import TruncatedSVD
 from threadpoolctl import threadpool_limits
 
 from toolkit.embeddings.passages import l2_normalize
@@ -127,6 +126,8 @@ class LsaEncoder:
         # the seeded randomized SVD, which holds nearly the whole spectrum at that k anyway.
         exact = 2 * self.effective_dims + 1 < min(n_docs, n_features)
         algorithm = "arpack" if exact else "randomized"
+        from sklearn.decomposition import TruncatedSVD  # here: loading a fitted LSA needs none
+
         svd = TruncatedSVD(self.effective_dims, algorithm=algorithm, random_state=self.seed)
         # One document has zero variance: sklearn's explained-variance ratio divides by it.
         # One BLAS thread: ARPACK's sums come out in another order on two, and a near-tie of

@@ -7,8 +7,9 @@ without loading every stage.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from toolkit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from toolkit.experiment.folder import list_runs
@@ -44,8 +45,4 @@ __all__ = [
     "run_sweep",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"toolkit.experiment.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'toolkit.experiment' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

@@ -9,6 +9,7 @@ stage and every stage after it.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import time
 import warnings
@@ -74,30 +75,30 @@ class Recorder:
 
     def obtain(
         self, stage: Stage[Any], config: ExperimentConfig, found: str = "cached"
-    ) -> tuple[Any, Path, bool]:
-        """The stage's output, its cache folder and whether it was there already (then
-        ``found`` is said); computed and stored first when it was not. The output becomes an
-        input of later stages."""
+    ) -> tuple[Path, bool]:
+        """The stage's cache folder and whether it was there already (then ``found`` is
+        said); computed and stored first when it was not. The output becomes an input of
+        later stages; a cached one is loaded when a later stage first reads it."""
         key = self.key(stage, config)
         cached = self.cache.lookup(stage.name, key)
-        hit = cached is not None
         if cached is not None:
-            output = stage.load(cached, config)
             status(f"[{stage.name}] {found}")
-        else:
-            status(f"[{stage.name}] computing …")
-            self.inputs.work = self.cache.work(stage.name, key)
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ToolkitWarning)
-                output = stage.compute(config, self.inputs)
-            said = [str(w.message) for w in caught if issubclass(w.category, ToolkitWarning)]
-            cached = self.cache.store(
-                stage.name, key, lambda tmp: stage.save(output, tmp, config), said
-            )
-            self.stored.append(self.inputs.work)
-            self.inputs.work = None
+            self.inputs.add_loader(stage.name, functools.partial(stage.load, cached, config))
+            return cached, True
+        status(f"[{stage.name}] computing …")
+        self.inputs.work = self.cache.work(stage.name, key)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ToolkitWarning)
+            output = stage.compute(config, self.inputs)
+        said = [str(w.message) for w in caught if issubclass(w.category, ToolkitWarning)]
+        recorded = {"metrics": stage.metrics(output), "provenance": stage.provenance(output)}
+        cached = self.cache.store(
+            stage.name, key, lambda tmp: stage.save(output, tmp, config), said, recorded
+        )
+        self.stored.append(self.inputs.work)
+        self.inputs.work = None
         self.inputs.add(stage.name, output)
-        return output, cached, hit
+        return cached, False
 
     def run(
         self,
@@ -110,10 +111,15 @@ class Recorder:
         it took in a process beside this one, which stored it in the cache for this one."""
         tick = time.perf_counter()
         found = "cached" if beside is None else "computed in the second process"
-        output, cached, hit = self.obtain(stage, config, found)
+        cached, hit = self.obtain(stage, config, found)
         self.warnings += [f"{stage.name}: {message}" for message in StageCache.warnings(cached)]
         copy_stage(cached, staging / stage.name)
-        self.metrics[stage.name] = stage.metrics(output)
+        # the metrics and timings the computation recorded: the output stays unread
+        recorded = StageCache.recorded(cached)
+        if recorded is None:  # an entry stored before the marker kept them
+            output = self.inputs[type(stage)]
+            recorded = {"metrics": stage.metrics(output), "provenance": stage.provenance(output)}
+        self.metrics[stage.name] = recorded["metrics"]
         elapsed = time.perf_counter() - tick
         self.stages[stage.name] = {
             "key": self.keys[stage.name],
@@ -121,6 +127,6 @@ class Recorder:
             "seconds": round(elapsed if beside is None else beside, 3),
             **({} if beside is None else {"computed_beside": True}),
             "settings": self.settings[stage.name],
-            **stage.provenance(output),
+            **recorded["provenance"],
         }
         status(f"[{stage.name}] done in {elapsed if beside is None else beside:.1f} s")

@@ -103,20 +103,20 @@ class _Plots:
 
     def while_waiting(self, staging: Path, pending: list[str]) -> None:
         """Draw what does not read the ``pending`` stages (once), before waiting for them."""
+        if not self.config.output.plots or self.early is not None or not pending:
+            return
         from toolkit.experiment.run import Run
         from toolkit.plots import write_run_plots
 
-        if not self.config.output.plots or self.early is not None or not pending:
-            return
         _run_files(self.config, staging, self.folder, self.rec)  # the figures read them
         self.early = Path(tempfile.mkdtemp(prefix="toolkit-plots-"))
         self.drawn = write_run_plots(Run(staging), self.early, pending=pending)
 
     def finish(self, staging: Path) -> None:
-        from toolkit.experiment.run import Run
-        from toolkit.plots import write_run_plots
-
         def write(tmp: Path) -> None:
+            from toolkit.experiment.run import Run
+            from toolkit.plots import write_run_plots
+
             for name in self.drawn:
                 shutil.copy2(self.early / name, tmp / name)  # type: ignore[operator]
             write_run_plots(Run(staging), tmp, done=self.drawn)

@@ -5,21 +5,44 @@ looked up, compounds through their parts, names passed through) gives it text it
 
 Examples
 --------
+>>> from toolkit.lexicon import Glosser
 >>> glosser = Glosser()  # doctest: +SKIP
 >>> glosser.gloss("Die Bundesregierung erhöht die Verteidigungsausgaben.")  # doctest: +SKIP
 'federal government increase defence spending'
 """
 
-from toolkit.lexicon.ding import DingSense, parse_line, read_ding
-from toolkit.lexicon.gloss import Glosser, gloss_source, shared_glosser
-from toolkit.lexicon.lexicon import (
-    DEFAULT_PATH,
-    Lexicon,
-    LexiconNotFoundError,
-    Sense,
-    load_lexicon,
-    require_dictionary,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from toolkit.lazy import lazy_attributes
+
+if TYPE_CHECKING:
+    from toolkit.lexicon.ding import DingSense, parse_line, read_ding
+    from toolkit.lexicon.gloss import Glosser, gloss_source, shared_glosser
+    from toolkit.lexicon.lexicon import (
+        DEFAULT_PATH,
+        Lexicon,
+        LexiconNotFoundError,
+        Sense,
+        load_lexicon,
+        require_dictionary,
+    )
+
+_WHERE = {
+    "DEFAULT_PATH": "lexicon",
+    "DingSense": "ding",
+    "Glosser": "gloss",
+    "Lexicon": "lexicon",
+    "LexiconNotFoundError": "lexicon",
+    "Sense": "lexicon",
+    "gloss_source": "gloss",
+    "load_lexicon": "lexicon",
+    "parse_line": "ding",
+    "read_ding": "ding",
+    "require_dictionary": "lexicon",
+    "shared_glosser": "gloss",
+}
 
 __all__ = [
     "DEFAULT_PATH",
@@ -35,3 +58,5 @@ __all__ = [
     "require_dictionary",
     "shared_glosser",
 ]
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

@@ -6,8 +6,9 @@ reads for every command) does not load matplotlib and the figures.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from toolkit.lazy import lazy_attributes
 
 if TYPE_CHECKING:
     from toolkit.report.html import build_report, write_report
@@ -17,8 +18,4 @@ _WHERE = {"build_report": "html", "summarize_run": "summary", "write_report": "h
 
 __all__ = ["build_report", "summarize_run", "write_report"]
 
-
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(f"toolkit.report.{_WHERE[name]}"), name)
-    raise AttributeError(f"module 'toolkit.report' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE)

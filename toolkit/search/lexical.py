@@ -17,11 +17,14 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from toolkit.io import copy_tree_atomic, read_npy, write_npy
+
+if TYPE_CHECKING:
+    import bm25s
 
 # A document used as a query is cut to its top TF-IDF terms. On 10kgnad (label precision@10 of
 # BM25 alone) 10 terms: 0.470, 30: 0.531, 50: 0.573, 100: 0.591, the whole text: 0.588; 100
@@ -65,6 +68,8 @@ class LexicalIndex:
         search shard reads its partitions one by one) never holds every token string: on
         50,000 synthetic articles the strings took 11 KB an article, their ids 1 KB.
         """
+        import bm25s  # here: it loads numba, which a run read from the cache does not need
+
         bm25 = bm25s.BM25(k1=self.k1, b=self.b)
         # term ids in order of first appearance: bm25s's own vocabulary comes from a set, whose
         # order changes with Python's hash seed, i.e. from one process to the next
@@ -158,6 +163,8 @@ class LexicalIndex:
         """Read an index written by :meth:`save`, memory-mapping its arrays."""
         folder = Path(folder)
         lex = cls(k1=k1, b=b)
+        import bm25s
+
         lex._bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True, allow_pickle=False)
         lex.vocabulary = dict(lex._bm25.vocab_dict)
         lex._indptr = read_npy(folder / "doc_term_indptr.npy", mmap=True)

@@ -18,10 +18,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 MIN_DF = 2
 """A word in fewer paragraphs cannot link two paragraphs and only adds noise to the norms."""
@@ -57,6 +60,9 @@ class TfidfSpace:
         return list(tokens) + [part for token in tokens for part in self.parts(token)]
 
     def _vectorizer(self, vocabulary: list[str] | None = None) -> TfidfVectorizer:
+        # imported here: 0.5 s, and a run read from the cache scores nothing
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         # smoothed IDF ln((1 + n) / (1 + df)) + 1, sublinear term frequency, unit-length rows
         return TfidfVectorizer(
             analyzer=self._words,

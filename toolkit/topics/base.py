@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 import numpy as np
-from gensim.corpora import Dictionary
+
+if TYPE_CHECKING:
+    from gensim.corpora import Dictionary
 
 
 class TopicModel(Protocol):

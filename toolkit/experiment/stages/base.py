@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -107,6 +108,7 @@ class Inputs:
         compute: Compute | None = None,
     ) -> None:
         self._outputs: dict[str, Any] = dict(outputs or {})
+        self._loaders: dict[str, Callable[[], Any]] = {}
         #: root of the caches a stage may use besides the stage cache (embedding vectors …)
         self.cache_dir = cache_dir
         #: where per-document work runs: this process, or a Dask cluster
@@ -120,14 +122,26 @@ class Inputs:
         return work_folder(self.work)
 
     def __getitem__(self, stage: type[Stage[T]]) -> T:
-        try:
-            return self._outputs[stage.name]
-        except KeyError:
-            raise KeyError(f"stage {stage.name!r} has not run") from None
+        if stage.name not in self._outputs and stage.name not in self._loaders:
+            raise KeyError(f"stage {stage.name!r} has not run")
+        return self._output(stage.name)
 
     def get(self, stage: type[Stage[T]]) -> T | None:
         """The stage's output, or None when it did not run."""
-        return self._outputs.get(stage.name)
+        ran = stage.name in self._outputs or stage.name in self._loaders
+        return self._output(stage.name) if ran else None
 
     def add(self, name: str, output: Any) -> None:
         self._outputs[name] = output
+        self._loaders.pop(name, None)
+
+    def add_loader(self, name: str, load: Callable[[], Any]) -> None:
+        """The output of stage ``name``, read by ``load()`` when a later stage first asks for
+        it: a run that finds every stage cached loads almost none of them."""
+        self._loaders[name] = load
+        self._outputs.pop(name, None)
+
+    def _output(self, name: str) -> Any:
+        if name not in self._outputs:
+            self._outputs[name] = self._loaders.pop(name)()
+        return self._outputs[name]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
@@ -30,8 +30,11 @@ from toolkit.experiment.schema import ExperimentConfig, TextConfig
 from toolkit.experiment.stages.base import Inputs, Stage
 from toolkit.experiment.stages.corpus import CorpusStage
 from toolkit.io import read_json, write_json
-from toolkit.text import TextPipeline, TokenizedCorpus, save_dictionary
 from toolkit.text.parquet import read_paragraph_row, read_token_ids, read_tokens, write_tokens
+from toolkit.text.tokenized import TokenizedCorpus
+
+if TYPE_CHECKING:
+    from toolkit.text.pipeline import TextPipeline
 
 
 def read_paragraphs(path: Path) -> list[list[list[str]]]:
@@ -106,6 +109,10 @@ def fit_pipeline(config: ExperimentConfig, inputs: Inputs) -> TextPipeline:
     positions = sample_positions(len(parts), config.compute.sample, config.seed)
     size = len(parts) if positions is None else len(positions)
     documents = Reiterable(lambda: sampled(parts, positions, read_documents), size)
+    # imported here, as where the pipeline is loaded: gensim and scikit-learn are not needed
+    # to find the stage in the cache
+    from toolkit.text.pipeline import TextPipeline
+
     return TextPipeline(**text_params(config.text)).fit(documents)
 
 
@@ -135,12 +142,16 @@ class TextStage(Stage[TextOutput]):
         return TextOutput(pipeline, parts, {"tokens": tokens})
 
     def save(self, output: TextOutput, folder: Path, config: ExperimentConfig) -> None:
+        from toolkit.text.dictionary import save_dictionary
+
         output.pipeline.save(folder / "pipeline")
         save_dictionary(output.pipeline.dictionary_, folder / "dictionary.txt")
         output.partitions.save(folder)
         write_json(folder / "stats.json", output.stats)
 
     def load(self, folder: Path, config: ExperimentConfig) -> TextOutput:
+        from toolkit.text.pipeline import TextPipeline
+
         return TextOutput(
             TextPipeline.load(folder / "pipeline"),
             Partitions.load(folder),

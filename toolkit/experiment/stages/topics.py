@@ -23,9 +23,9 @@ from toolkit.experiment.stages.corpus import CorpusStage, open_corpus
 from toolkit.experiment.stages.text import TextStage
 from toolkit.io import read_npy, sha256_file, write_npy
 from toolkit.text.parquet import read_tokens
-from toolkit.topics import TopicsResult, fit_topics, infer_topics, topics_over_time
-from toolkit.topics.fit import document_shares
-from toolkit.topics.result import article_index
+from toolkit.topics.inference import infer_topics
+from toolkit.topics.over_time import topics_over_time
+from toolkit.topics.result import TopicsResult, article_index
 
 
 def theme_seeds(config: ExperimentConfig) -> dict[str, list[str]] | None:
@@ -57,6 +57,8 @@ def infer_partition(
     ``idf``. A document's shares are the token-weighted mean of its units' shares (the prior's
     for a document without words of the model).
     """
+    from toolkit.topics.fit import document_shares
+
     _, paragraphs = read_tokens(job.sources[0])
     index, texts = _units(paragraphs, set(model["vocabulary"]), unit)
     # one seed per partition: the partitions are fixed by the config, not by the workers
@@ -106,6 +108,10 @@ class TopicsStage(Stage[TopicsResult]):
             ref_docs = open_corpus(config.corpus, cfg.reference_corpus).to_list()
             reference = text.pipeline.transform(ref_docs).documents()
         positions = sample_positions(len(text.partitions), config.compute.sample, config.seed)
+        # imported here: gensim, scipy.optimize and scikit-learn are not needed to find the
+        # stage in the cache
+        from toolkit.topics.fit import fit_topics
+
         return fit_topics(
             text.sample(positions),
             **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
