@@ -22,8 +22,13 @@ class Reduction:
         UMAP, or pass the vectors through (unit rows for the cosine metric).
     n_components : int, default 5
         UMAP dimensions the clustering runs in.
-    n_neighbors : int, default 15
-        UMAP's neighbourhood size.
+    n_neighbors : int, default 30
+        UMAP's neighbourhood size. UMAP's own 15 keeps the neighbourhoods small next to the
+        clusters asked for (about 50 articles each on 10kGNAD at k = 20), and k-means then
+        splits or merges them less well: k-means NMI at k = 20 of the default combined
+        vectors, whole runs over config seeds 42, 0, 1, 2, 3, 0.5147 at 15, 0.5177 at 30; on
+        one run's vectors over 16 UMAP seeds 0.5135 at 15, 0.519 at 30 (0.514 at 20 and at
+        50, 8 seeds each). It costs 0.7 s of the 1,028-article run (two UMAP fits).
     min_dist : float, default 0.0
         UMAP's minimum distance (0 packs clusters tightly, good for clustering).
     metric : str, default "cosine"
@@ -32,7 +37,7 @@ class Reduction:
 
     method: Literal["umap", "none"] = "umap"
     n_components: int = 5
-    n_neighbors: int = 15
+    n_neighbors: int = 30
     min_dist: float = 0.0
     metric: str = "cosine"
 

@@ -222,7 +222,9 @@ class LexiconConfig(Section):
 class ReduceConfig(Section):
     method: Literal["umap", "none"] = "umap"
     n_components: int = Field(5, ge=2)
-    n_neighbors: int = Field(15, ge=2)
+    n_neighbors: int = Field(
+        30, ge=2, description="UMAP's neighbourhood (measured: toolkit.clusters.reduce.Reduction)"
+    )
     min_dist: float = Field(0.0, ge=0)
     metric: str = "cosine"
 
