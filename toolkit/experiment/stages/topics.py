@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from toolkit.corpus.parquet import read_columns
 from toolkit.experiment.partitions import Job, Once, jobs, sample_positions, stack_npy
@@ -81,8 +82,9 @@ class TopicsStage(Stage[TopicsResult]):
     name: ClassVar[str] = "topics"
     # 2: every unit fitted, seed-free NMF start, relevance ranking; 3: shares inferred per
     # partition; 4: the first words chosen for coherence; 5: gensim's dictionary file the same
-    # whether the text stage was computed or read from the cache; 6: unit_index.npy
-    version: ClassVar[int] = 6
+    # whether the text stage was computed or read from the cache; 6: unit_index.npy; 7: the
+    # fit on one BLAS thread
+    version: ClassVar[int] = 7
     requires: ClassVar[tuple[str, ...]] = ("corpus", "text")
 
     def settings(self, config: ExperimentConfig) -> dict[str, Any]:
@@ -112,14 +114,18 @@ class TopicsStage(Stage[TopicsResult]):
         # stage in the cache
         from toolkit.topics.fit import fit_topics
 
-        return fit_topics(
-            text.sample(positions),
-            **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
-            seed=config.seed,
-            themes=theme_seeds(config),
-            analyze=text.pipeline.transform_text,
-            reference_texts=reference,
-        )
+        # One BLAS thread, wherever the fit runs: the same sums, so the same bytes, in this
+        # process, beside it or on a Dask client; and beside the sentence encoder a second
+        # thread only took a core from torch's two (the fit's wall time alone is the same)
+        with threadpool_limits(1, "blas"):
+            return fit_topics(
+                text.sample(positions),
+                **cfg.model_dump(exclude={"seeded", "reference_corpus"}),
+                seed=config.seed,
+                themes=theme_seeds(config),
+                analyze=text.pipeline.transform_text,
+                reference_texts=reference,
+            )
 
     def compute(self, config: ExperimentConfig, inputs: Inputs) -> TopicsResult:
         cfg = config.topics
