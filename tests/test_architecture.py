@@ -129,3 +129,17 @@ def test_every_stage_reads_back_what_it_wrote(
     assert written == expected
     different = [p for p in written if not filecmp.cmp(tmp_path / p, original / p, shallow=False)]
     assert different == []
+
+
+@pytest.mark.parametrize("package", [*DOMAIN, "experiment", "report", "plots"])
+def test_every_name_a_package_exports_resolves(package: str) -> None:
+    # the packages import their names on first use (toolkit.lazy): a name listed for the
+    # wrong module would only fail when a user first reached for it
+    import importlib
+
+    module = importlib.import_module(f"toolkit.{package}")
+    lazy = getattr(module, "_WHERE", {})
+    assert set(lazy) <= set(module.__all__)
+    for name in module.__all__:
+        value = getattr(module, name)
+        assert not isinstance(value, type(module)), f"toolkit.{package}.{name} is a module"
