@@ -131,7 +131,9 @@ def test_tasks_run_with_one_blas_thread_here_and_on_a_worker(cluster: DaskComput
 
 
 def test_local_compute_maps_in_order() -> None:
-    assert LocalCompute().map_partitions(pow, [7, 9], desc="d", exp=2) == [49, 81]
+    local = LocalCompute()
+    assert local.map_partitions(pow, [7, 9], desc="d", exp=2) == [49, 81]
+    assert local.partition_seconds > 0
     assert LocalCompute().describe() == {"scheduler": None, "workers": 1}
     assert isinstance(make_compute(None), LocalCompute)
     assert isinstance(make_compute("tcp://10.0.0.5:8786"), DaskCompute)
@@ -141,6 +143,7 @@ def test_dask_compute_maps_in_order_and_raises_what_a_task_raised(cluster: DaskC
     assert cluster.map_partitions(pow, list(range(10)), desc="d", exp=3) == [
         i**3 for i in range(10)
     ]
+    assert cluster.partition_seconds > 0
     assert cluster.describe()["workers"] == 2
     with pytest.raises(ZeroDivisionError):
         cluster.map_partitions(pow, [1, 0], desc="d", exp=-1)

@@ -76,6 +76,11 @@ def test_identical_reruns_are_byte_identical(seed_run_dir: Path, tmp_path: Path)
     again = execute(load_config(SEED_CONFIG), tmp_path / "again", tmp_path / "cache")
     manifest = json.loads((again / "manifest.json").read_text())
     assert not any(s["cache_hit"] for s in manifest["stages"].values())
+    # each stage's time says how much of it went to the partitions' tasks
+    stages = manifest["stages"]
+    waited = {n: s["partition_seconds"] for n, s in stages.items() if "partition_seconds" in s}
+    assert {"text", "embeddings", "themes"} <= waited.keys()
+    assert all(0 < seconds <= stages[name]["seconds"] for name, seconds in waited.items())
     first, second = files_of(seed_run_dir), files_of(again)
     assert first.keys() == second.keys()
     different = [name for name in first if first[name] != second[name]]
@@ -88,6 +93,7 @@ def test_rerun_uses_the_cache_and_a_change_recomputes_downstream(tmp_path: Path)
     cold = json.loads((execute(config, tmp_path / "a", cache) / "manifest.json").read_text())
     warm = json.loads((execute(config, tmp_path / "b", cache) / "manifest.json").read_text())
     assert all(s["cache_hit"] for s in warm["stages"].values())
+    assert not any("partition_seconds" in s for s in warm["stages"].values())
     # the metrics (and the timings the computation recorded) come from the cache's markers
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
     assert warm["stages"]["topics"]["timings"] == cold["stages"]["topics"]["timings"] != {}

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -84,7 +85,14 @@ class ComputeConfig(Section):
 
 
 class Compute(Protocol):
-    """What a stage needs to know of where its per-document work runs."""
+    """What a stage needs to know of where its per-document work runs.
+
+    ``partition_seconds`` is the wall time spent in :meth:`map_partitions` so far: what a run
+    records per stage beside its total, so the work the workers share can be told from the
+    client's own (the fits on the sample, the joins), which more workers do not shorten.
+    """
+
+    partition_seconds: float
 
     def map_partitions(
         self, fn: Callable[..., R], partitions: Sequence[Any], *, desc: str, **shared: Any
@@ -122,12 +130,15 @@ class OneBlasThread(Generic[R]):
 class LocalCompute:
     """Here, in this process: a loop over the partitions with a progress bar."""
 
+    def __init__(self) -> None:
+        self.partition_seconds = 0.0
+
     def map_partitions(
         self, fn: Callable[..., R], partitions: Sequence[Any], *, desc: str, **shared: Any
     ) -> list[R]:
         results = []
         task = OneBlasThread(fn)
-        with bar(len(partitions), desc, unit="partition") as progress:
+        with _timed(self), bar(len(partitions), desc, unit="partition") as progress:
             for partition in partitions:
                 results.append(task(partition, **shared))
                 progress.update(1)
@@ -176,6 +187,7 @@ class DaskCompute:
         self.memory_limit = memory_limit
         self._client = client
         self._owned: list[Any] = []  # what close() shuts down: our client and cluster
+        self.partition_seconds = 0.0
 
     @property
     def client(self) -> Any:
@@ -220,20 +232,21 @@ class DaskCompute:
         if not partitions:
             return []
         client = self.client
-        # fitted models go to every worker once, not once per task
-        scattered = {
-            name: client.scatter(value, broadcast=True, hash=False)
-            for name, value in shared.items()
-        }
-        token = uuid.uuid4().hex[:8]
-        keys = [f"{desc}-{i}-{token}".replace(" ", "_") for i in range(len(partitions))]
-        task = OneBlasThread(fn)
-        futures = client.map(task, list(partitions), key=keys, pure=False, **scattered)
-        try:
-            self._wait(futures, desc)
-            return client.gather(futures)
-        finally:
-            client.cancel([*futures, *scattered.values()])
+        with _timed(self):
+            # fitted models go to every worker once, not once per task
+            scattered = {
+                name: client.scatter(value, broadcast=True, hash=False)
+                for name, value in shared.items()
+            }
+            token = uuid.uuid4().hex[:8]
+            keys = [f"{desc}-{i}-{token}".replace(" ", "_") for i in range(len(partitions))]
+            task = OneBlasThread(fn)
+            futures = client.map(task, list(partitions), key=keys, pure=False, **scattered)
+            try:
+                self._wait(futures, desc)
+                return client.gather(futures)
+            finally:
+                client.cancel([*futures, *scattered.values()])
 
     def _wait(self, futures: list[Any], desc: str) -> None:
         """Advance the client's progress bar as tasks finish (in any order)."""
@@ -258,6 +271,16 @@ class DaskCompute:
             part.close()
         self._owned.clear()
         self._client = None
+
+
+@contextlib.contextmanager
+def _timed(compute: LocalCompute | DaskCompute) -> Iterator[None]:
+    """Add the wall time of the block to ``compute.partition_seconds``."""
+    tick = time.perf_counter()
+    try:
+        yield
+    finally:
+        compute.partition_seconds += time.perf_counter() - tick
 
 
 def make_compute(

@@ -110,8 +110,10 @@ class Recorder:
         """Obtain the stage's output and record it into ``staging``. ``beside``: the seconds
         it took in a process beside this one, which stored it in the cache for this one."""
         tick = time.perf_counter()
+        waited = self.inputs.compute.partition_seconds
         found = "cached" if beside is None else "computed in the second process"
         cached, hit = self.obtain(stage, config, found)
+        waited = self.inputs.compute.partition_seconds - waited
         self.warnings += [f"{stage.name}: {message}" for message in StageCache.warnings(cached)]
         copy_stage(cached, staging / stage.name)
         # the metrics and timings the computation recorded: the output stays unread
@@ -125,6 +127,8 @@ class Recorder:
             "key": self.keys[stage.name],
             "cache_hit": hit and beside is None,
             "seconds": round(elapsed if beside is None else beside, 3),
+            # of which waiting for the partitions' tasks (the rest: this process's own work)
+            **({"partition_seconds": round(waited, 3)} if waited else {}),
             **({} if beside is None else {"computed_beside": True}),
             "settings": self.settings[stage.name],
             **recorded["provenance"],
