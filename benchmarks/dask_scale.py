@@ -21,8 +21,7 @@ partitions' tasks (``partition_seconds``, the workers' share) and spent on its o
 (``client_seconds``: the fits on the sample, the joins), articles per second and those peaks. With
 ``--workers 2 1`` the same corpus runs on two and on one worker (separate caches, the
 embedding cache of the term vectors too: :func:`own_cache_root`): the speed-up per stage.
-After the run, query latency of ``similar`` and
-``search`` (p50 over 50 queries each).
+After the run, query latency of ``similar`` and ``search`` (p50 over 50 queries each).
 
 The machine has two cores shared with other jobs: times are upper bounds; memory is not
 affected. Run niced:
@@ -63,6 +62,8 @@ from toolkit.experiment.compute import DaskCompute  # noqa: E402
 from toolkit.io import cache_root, write_json  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
+# the user's cache root, read before own_cache_root points $TOOLKIT_CACHE at a run's own
+USER_CACHE = cache_root()
 GNAD = Path(os.environ.get("TOOLKIT_DATA") or ROOT.parent / "shared") / "corpora/10kgnad/test.csv"
 STAGES = ["corpus", "text", "topics", "embeddings", "themes", "search"]
 # the themes of experiments/10kgnad.yaml (the NATO subjects; rare in this news)
@@ -243,7 +244,7 @@ def own_cache_root(folder: Path) -> None:
     terms encoded. What does not depend on the corpus (the parsed dictionary, the exported
     term model) is linked from the user's cache root, as on a machine that ran the toolkit
     before."""
-    shared = cache_root()
+    shared = USER_CACHE
     folder.mkdir(parents=True, exist_ok=True)
     for entry in shared.iterdir() if shared.is_dir() else []:
         if entry.name != "embeddings" and not (folder / entry.name).exists():
